@@ -1,0 +1,1 @@
+"""Rendering the intermediate model into files: one module per kind of output."""

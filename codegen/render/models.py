@@ -1,0 +1,64 @@
+"""Pydantic v2 models, written by datamodel-code-generator run in-process."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+from codegen import naming
+from codegen.errors import CodegenError
+from codegen.render.header import PYTHON_HEADER
+from codegen.spec import DataTypeSpec
+
+__all__ = ["model_class_names", "render_models"]
+
+
+def render_models(schema_root: Path, output: Path) -> None:
+    """Write one module per schema file under ``output`` (which must not exist yet)."""
+    generate(
+        schema_root,
+        input_file_type=InputFileType.JsonSchema,
+        schema_version="2020-12",
+        output=output,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_311,
+        use_annotated=True,
+        field_constraints=True,
+        strict_nullable=True,
+        use_standard_collections=True,
+        use_union_operator=True,
+        disable_timestamp=True,
+        extra_fields="forbid",
+        collapse_root_models=True,
+        use_title_as_name=True,
+        custom_file_header=PYTHON_HEADER,
+        # Formatting happens once, over the whole package, in codegen.render.package.
+        formatters=[],
+    )
+
+
+def model_class_names(models_root: Path, specs: list[DataTypeSpec]) -> dict[str, str]:
+    """Which generated class is each data type's model (by constant name)?
+
+    datamodel-code-generator names the class after the schema's title; the title is
+    matched ignoring case and punctuation, so "GPS reading" finds ``GPSReading``.
+    """
+    found = {}
+    for spec in specs:
+        module_file = models_root.joinpath(*spec.module.split(".")).with_suffix(".py")
+        classes = [
+            node.name
+            for node in ast.parse(module_file.read_text("utf-8")).body
+            if isinstance(node, ast.ClassDef)
+        ]
+        wanted = naming.normalise_class_name(spec.title)
+        matches = [name for name in classes if naming.normalise_class_name(name) == wanted]
+        if len(matches) != 1:
+            raise CodegenError(
+                f"{spec.path}: expected one model class named after the title {spec.title!r} "
+                f"in {module_file.name}, found {matches or classes}"
+            )
+        found[spec.constant] = matches[0]
+    return found

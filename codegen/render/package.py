@@ -1,0 +1,79 @@
+"""The generated package: models, catalog, route table, bundled schemas and a README."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
+from codegen.render.models import model_class_names, render_models
+from codegen.spec import DataTypeSpec
+
+__all__ = ["render_package"]
+
+_DAY_MS = 24 * 60 * 60 * 1000
+
+
+def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, package: str) -> None:
+    """Write ``output/README.md`` and the package ``output/<package>/`` (``output`` is empty)."""
+    package_dir = output / package
+    models_dir = package_dir / "models"
+    render_models(schema_root, models_dir)
+    classes = model_class_names(models_dir, specs)
+    routes = sorted((route, spec.constant) for spec in specs for route in spec.routes)
+    context: dict[str, Any] = {
+        "header": PYTHON_HEADER,
+        "notice": TEXT_NOTICE,
+        "package": package,
+        "specs": specs,
+        "classes": classes,
+        "routes": routes,
+        "route_constants": sorted({constant for _, constant in routes}),
+    }
+    environment = _environment()
+    for template, target in (
+        ("package_init.py.jinja", package_dir / "__init__.py"),
+        ("catalog.py.jinja", package_dir / "catalog.py"),
+        ("routes.py.jinja", package_dir / "routes.py"),
+        ("README.md.jinja", output / "README.md"),
+    ):
+        target.write_text(environment.get_template(template).render(context), "utf-8")
+    (package_dir / "py.typed").write_text("", "utf-8")
+    schemas_dir = package_dir / "schemas"
+    schemas_dir.mkdir()
+    for spec in specs:
+        document = {"$comment": TEXT_NOTICE, **spec.bundled}
+        text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        (schemas_dir / spec.bundled_file).write_text(text, "utf-8")
+    _format(package_dir)
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("codegen", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    environment.filters["pyrepr"] = repr
+    environment.filters["model_alias"] = lambda constant: f"_{constant.title().replace('_', '')}"
+    environment.filters["code"] = lambda text: f"`{text}`"
+    environment.filters["days"] = lambda ms: f"{ms / _DAY_MS:g} d"
+    return environment
+
+
+def _format(package_dir: Path) -> None:
+    """One formatter over everything, with no project config, so output never depends on where it lands."""
+    ruff = [sys.executable, "-m", "ruff"]
+    for arguments in (
+        ["check", "--isolated", "--fix", "--select", "I,F401", "--quiet", "--exit-zero"],
+        ["format", "--isolated", "--quiet"],
+    ):
+        subprocess.run([*ruff, *arguments, str(package_dir)], check=True)

@@ -1,0 +1,112 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...common import v1
+
+
+class Format(StrEnum):
+    wav = "wav"
+    pcm16 = "pcm16"
+    opus = "opus"
+    aac = "aac"
+    flac = "flac"
+    mp3 = "mp3"
+
+
+class AudioChunkReading(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    device_id: Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ]
+    recorded_at: Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    timestamp: Annotated[
+        str | None,
+        Field(
+            description="An ISO-8601 date-time as in date_time, or null.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = None
+    message_id: Annotated[
+        str | None,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ] = None
+    trace_id: Annotated[
+        str | None,
+        Field(
+            description="Optional distributed-trace id; the Loom mobile client always sends null.",
+            max_length=128,
+        ),
+    ] = None
+    services_encountered: Annotated[
+        list[v1.ServicesEncounteredItem] | None,
+        Field(
+            description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
+            max_length=64,
+        ),
+    ] = None
+    content_hash: Annotated[
+        str | None,
+        Field(
+            description="Opaque client-side hash of the reading's content.",
+            max_length=256,
+        ),
+    ] = None
+    received_at: Annotated[
+        str | None,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = None
+    data: Annotated[
+        str,
+        Field(
+            description="The whole encoded audio file (container or stream as named by format), in standard base64 (RFC 4648 section 4, with padding, no line breaks). About 213 KB of base64 per 5 s of 16 kHz mono WAV.",
+            json_schema_extra={"contentEncoding": "base64"},
+            max_length=8000000,
+            min_length=4,
+            pattern="^[A-Za-z0-9+/]*={0,2}$",
+        ),
+    ]
+    sample_rate: Annotated[
+        int,
+        Field(description="Samples per second per channel, in Hz.", ge=8000, le=192000),
+    ]
+    channels: Annotated[
+        int, Field(description="Number of audio channels (1 = mono).", ge=1, le=8)
+    ]
+    format: Annotated[Format, Field(description="Encoding of data.")]
+    duration_ms: Annotated[
+        int, Field(description="Length of the chunk in milliseconds.", ge=0)
+    ]
+    file_id: Annotated[
+        str | None,
+        Field(
+            description="Client-assigned identifier of the chunk (the mobile client sends e.g. chunk_3), or null.",
+            max_length=256,
+        ),
+    ] = None

@@ -1,0 +1,119 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ....common import v1
+
+
+class PowerSource(Enum):
+    ac_charger = "ac_charger"
+    usb = "usb"
+    wireless = "wireless"
+    battery = "battery"
+    unknown = "unknown"
+    NoneType_None = None
+
+
+class ThermalState(Enum):
+    nominal = "nominal"
+    fair = "fair"
+    serious = "serious"
+    critical = "critical"
+    NoneType_None = None
+
+
+class PowerStateReading(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    device_id: Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ]
+    recorded_at: Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    timestamp: Annotated[
+        str | None,
+        Field(
+            description="An ISO-8601 date-time as in date_time, or null.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = None
+    message_id: Annotated[
+        str | None,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ] = None
+    trace_id: Annotated[
+        str | None,
+        Field(
+            description="Optional distributed-trace id; the Loom mobile client always sends null.",
+            max_length=128,
+        ),
+    ] = None
+    services_encountered: Annotated[
+        list[v1.ServicesEncounteredItem] | None,
+        Field(
+            description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
+            max_length=64,
+        ),
+    ] = None
+    content_hash: Annotated[
+        str | None,
+        Field(
+            description="Opaque client-side hash of the reading's content.",
+            max_length=256,
+        ),
+    ] = None
+    received_at: Annotated[
+        str | None,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = None
+    battery_level: Annotated[
+        float,
+        Field(
+            description="Battery charge in percent (the mobile client sends integer values as doubles, e.g. 78.0).",
+            ge=0.0,
+            le=100.0,
+        ),
+    ]
+    is_charging: Annotated[bool, Field(description="Whether the battery is charging.")]
+    power_source: Annotated[
+        PowerSource | None,
+        Field(
+            description="What the device is drawing power from, or null when unknown to the client."
+        ),
+    ] = None
+    lid_closed: Annotated[
+        bool | None,
+        Field(
+            description="Whether a laptop lid is closed; null on devices without a lid."
+        ),
+    ] = None
+    thermal_state: Annotated[
+        ThermalState | None,
+        Field(
+            description="Platform thermal pressure level; the mobile client always sends null."
+        ),
+    ] = None

@@ -1,0 +1,105 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RunningApplication(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    pid: Annotated[
+        int,
+        Field(
+            description="Process id; 0 for apps known only from usage statistics.", ge=0
+        ),
+    ]
+    name: Annotated[str, Field(description="Application label.", max_length=512)]
+    package_name: Annotated[
+        str,
+        Field(
+            description="Android package name (e.g. com.android.chrome).",
+            max_length=256,
+            min_length=1,
+        ),
+    ]
+    active: Annotated[
+        bool, Field(description="Whether the application is in the foreground.")
+    ]
+    hidden: Annotated[
+        bool,
+        Field(
+            description="Whether the application is hidden (not visible to the user)."
+        ),
+    ]
+    launch_date: Annotated[
+        float | None,
+        Field(
+            description="When the application was launched, in milliseconds since the Unix epoch; 0 when unknown.",
+            ge=0.0,
+        ),
+    ] = None
+    version_code: Annotated[
+        int | None,
+        Field(description="Android versionCode of the installed package.", ge=0),
+    ] = None
+    version_name: Annotated[
+        str | None,
+        Field(
+            description="Android versionName of the installed package.", max_length=256
+        ),
+    ] = None
+
+
+class AndroidRunningApplicationsSnapshot(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    device_id: Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ]
+    timestamp: Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    recorded_at: Annotated[
+        str | None,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = None
+    message_id: Annotated[
+        str | None,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ] = None
+    received_at: Annotated[
+        str | None,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = None
+    running_applications: Annotated[
+        list[RunningApplication],
+        Field(
+            description="The running or recently used applications.", max_length=1000
+        ),
+    ]

@@ -1,0 +1,85 @@
+"""Assembling the Litestar app: catalog routes, operations endpoints, and the resources' lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+
+from loom_gateway import __version__
+from loom_gateway.catalog import Catalog, load_catalog
+from loom_gateway.http.ingest_routes import IngestRoutesPlugin
+from loom_gateway.http.operations import operations_handlers
+from loom_gateway.http.problems import exception_handlers
+from loom_gateway.ingest.service import Ingestor
+from loom_gateway.kafka.bootstrap import ensure_topics
+from loom_gateway.kafka.producer import Publisher
+from loom_gateway.kafka.topics import TopicAdmin, desired_topics
+from loom_gateway.logs import configure_logging
+from loom_gateway.metrics import Metrics
+from loom_gateway.readiness import Readiness
+from loom_gateway.settings import Settings, load_settings
+
+__all__ = ["create_app", "create_app_from_env"]
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, catalog: Catalog) -> Litestar:
+    """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
+    catalog = catalog.with_topic_names({topic.name: settings.topic_name(topic.name) for topic in catalog.topics()})
+    readiness = Readiness()
+    metrics = Metrics()
+    publisher = Publisher(
+        settings,
+        codecs={topic.name: topic.compression for topic in catalog.topics()},
+        max_message_bytes=max(topic.max_message_bytes for topic in catalog.topics()),
+    )
+    ingestors = {data_type: Ingestor(data_type, publisher, metrics) for data_type in catalog.data_types}
+
+    @contextlib.asynccontextmanager
+    async def kafka_lifespan(_: Litestar) -> AsyncIterator[None]:
+        await publisher.start()
+        admin = TopicAdmin(settings)
+        bootstrap = asyncio.create_task(
+            ensure_topics(
+                admin,
+                desired_topics(catalog, settings),
+                readiness,
+                auto_create=settings.kafka_auto_create_topics,
+            ),
+            name="topic-bootstrap",
+        )
+        try:
+            yield
+        finally:
+            readiness.mark_not_ready("shutting down")
+            bootstrap.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await bootstrap
+            await publisher.close(timeout_s=settings.kafka_delivery_timeout_ms / 1000)
+
+    return Litestar(
+        route_handlers=operations_handlers(readiness, metrics),
+        plugins=[IngestRoutesPlugin(catalog, ingestors, readiness)],
+        lifespan=[kafka_lifespan],
+        exception_handlers=exception_handlers(),
+        openapi_config=OpenAPIConfig(
+            title="Loom Gateway",
+            version=__version__,
+            path="/openapi",
+            description="Schema-first ingestion of personal-informatics readings into Kafka.",
+        ),
+        logging_config=None,
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """App factory for the server processes: settings from ``LOOM_*``, catalog from ``LOOM_CATALOG``."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings, load_catalog(settings.catalog))

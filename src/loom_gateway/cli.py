@@ -1,0 +1,146 @@
+"""The ``loom-gateway`` command: dev, serve, topics."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+import click
+
+from loom_gateway.catalog import Catalog, load_catalog
+from loom_gateway.embedded_broker import EmbeddedBroker
+from loom_gateway.errors import LoomError
+from loom_gateway.kafka.topics import Action, TopicAdmin, desired_topics
+from loom_gateway.logs import configure_logging
+from loom_gateway.settings import Settings, load_settings
+
+__all__ = ["main"]
+
+T = TypeVar("T")
+
+_APP_FACTORY = "loom_gateway.app:create_app_from_env"
+
+
+@click.group()
+def main() -> None:
+    """Loom Gateway: schema-first ingestion of device readings into Kafka."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve HTTP on.")
+@click.option("--port", default=8000, show_default=True, help="HTTP port.")
+@click.option("--broker-port", default=9092, show_default=True, help="Port of the embedded Kafka broker.")
+def dev(host: str, port: int, broker_port: int) -> None:
+    """Serve on an embedded, in-memory Kafka broker: nothing to install, nothing kept."""
+    broker = EmbeddedBroker(broker_port)
+    try:
+        broker.start()
+    except LoomError as error:
+        raise click.ClickException(error.detail) from error
+    os.environ["LOOM_KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap_servers
+    click.secho(
+        f"DEVELOPMENT MODE: embedded in-memory Kafka on {broker.bootstrap_servers}; "
+        "every reading is lost when this process stops.",
+        fg="yellow",
+        bold=True,
+        err=True,
+    )
+    try:
+        _serve(_settings(host=host, port=port, workers=1))
+    finally:
+        broker.stop()
+
+
+@main.command()
+def serve() -> None:
+    """Serve against the Kafka cluster in LOOM_KAFKA_BOOTSTRAP_SERVERS (settings from LOOM_* variables)."""
+    _serve(_settings())
+
+
+@main.group()
+def topics() -> None:
+    """Compare the catalog's topics with the cluster's, and create what is missing."""
+
+
+@topics.command("list")
+def topics_list() -> None:
+    """The catalog's topics with their partitions and settings."""
+    settings = _settings()
+    for topic in desired_topics(_catalog(settings), settings):
+        configs = " ".join(f"{key}={value}" for key, value in sorted(topic.configs.items()))
+        click.echo(f"{topic.name}\tpartitions={topic.partitions}\treplication={topic.replication_factor}\t{configs}")
+
+
+@topics.command("plan")
+def topics_plan() -> None:
+    """What `apply` would do: create, ok, or drift (reported, never changed)."""
+    settings = _settings()
+    plan = _run(lambda: TopicAdmin(settings).plan(desired_topics(_catalog(settings), settings)))
+    for item in plan:
+        click.echo(item.describe())
+
+
+@topics.command("apply")
+def topics_apply() -> None:
+    """Create every missing catalog topic; exits 1 on failure, 0 when all exist."""
+    settings = _settings()
+    admin = TopicAdmin(settings)
+    plan = _run(lambda: admin.plan(desired_topics(_catalog(settings), settings)))
+    missing = [item.desired for item in plan if item.action is Action.CREATE]
+    _run(lambda: admin.create(missing))
+    for item in plan:
+        click.echo(f"{item.desired.name}: created" if item.action is Action.CREATE else item.describe())
+
+
+def _serve(settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    # Fail here, with a sentence, rather than in every worker.
+    _catalog(settings)
+    os.environ.update(_as_environment(settings))
+    Granian(
+        _APP_FACTORY,
+        factory=True,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        log_access=False,
+    ).serve()
+
+
+def _as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as LOOM_* variables, so worker processes build the same ones."""
+    values = settings.model_dump(mode="json")
+    return {
+        f"LOOM_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+    }
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+    except LoomError as error:
+        raise click.ClickException(error.detail) from error
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _catalog(settings: Settings) -> Catalog:
+    try:
+        return load_catalog(settings.catalog)
+    except LoomError as error:
+        raise click.ClickException(error.detail) from error
+
+
+def _run(operation: Callable[[], T]) -> T:
+    try:
+        return operation()
+    except LoomError as error:
+        click.secho(error.detail, fg="red", err=True)
+        sys.exit(1)

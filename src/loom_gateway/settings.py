@@ -1,0 +1,87 @@
+"""Typed settings, read from ``LOOM_*`` environment variables and checked at start-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from loom_gateway.errors import ConfigurationError
+
+__all__ = ["Settings", "load_settings"]
+
+_TOPIC_NAME = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+
+class Settings(BaseSettings):
+    """Every knob of the gateway. Each field is the env var ``LOOM_<FIELD NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="LOOM_", extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    """Address ``serve`` binds to."""
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    """Port ``serve`` listens on."""
+    workers: Annotated[int, Field(ge=1, le=64)] = 1
+    """Server worker processes for ``serve``; each owns one producer."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    catalog: str = "loom_catalog:CATALOG"
+    """Where the generated catalog lives, as ``module:ATTRIBUTE``."""
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    """Comma-separated ``host:port`` list of brokers."""
+    kafka_client_config: dict[str, str] = {}
+    """Extra librdkafka properties as a JSON object (SASL, TLS, …), applied to every client."""
+    kafka_auto_create_topics: bool = True
+    """Create missing catalog topics at start-up. When false, missing topics keep the gateway not-ready."""
+    kafka_default_partitions: Annotated[int, Field(ge=1, le=1024)] = 6
+    """Partitions for catalog topics whose schema names no count."""
+    kafka_default_replication_factor: Annotated[int, Field(ge=1, le=16)] = 1
+    """Replication factor of created topics."""
+    kafka_topic_prefix: str = ""
+    """Prepended to every catalog topic name (e.g. ``staging.``), after any override."""
+    kafka_topic_overrides: dict[str, str] = {}
+    """Catalog topic name → real topic name, as a JSON object, for clusters with their own naming."""
+    kafka_delivery_timeout_ms: Annotated[int, Field(ge=1000, le=300_000)] = 10_000
+    """How long a record may wait for the broker's acknowledgement before the request fails with 503."""
+    kafka_linger_ms: Annotated[float, Field(ge=0, le=1000)] = 5.0
+    """librdkafka linger.ms: how long to wait to fill a batch."""
+    kafka_queue_max_messages: Annotated[int, Field(ge=1000)] = 100_000
+    """Records the producer may hold before new requests get 503 (librdkafka queue.buffering.max.messages)."""
+    kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
+    """Per-attempt timeout of admin requests during topic bootstrap."""
+
+    @field_validator("kafka_bootstrap_servers")
+    @classmethod
+    def _servers_are_host_ports(cls, value: str) -> str:
+        for server in value.split(","):
+            host, _, port = server.strip().rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"{server!r} is not host:port")
+        return value
+
+    @field_validator("kafka_topic_overrides")
+    @classmethod
+    def _overrides_are_topic_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value.values():
+            if not _TOPIC_NAME.match(name):
+                raise ValueError(f"{name!r} is not a valid Kafka topic name")
+        return value
+
+    def topic_name(self, catalog_name: str) -> str:
+        return self.kafka_topic_prefix + self.kafka_topic_overrides.get(catalog_name, catalog_name)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and ``overrides``), or a ConfigurationError that says what is wrong."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        reasons = "; ".join(
+            f"LOOM_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {reasons}") from error
