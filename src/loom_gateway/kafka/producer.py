@@ -63,6 +63,10 @@ class Publisher:
         self._stopping.set()
         for poller in self._pollers:
             await asyncio.to_thread(poller.join, timeout_s)
+        for producer in self._producers.values():
+            producer.close()
+        self._producers.clear()
+        self._pollers.clear()
         if left:
             logger.error("%d record(s) were not delivered before shutdown", left)
         return left

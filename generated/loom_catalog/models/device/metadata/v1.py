@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 from ...common import v1
 
@@ -22,56 +22,56 @@ class DeviceMetadataRecord(BaseModel):
         ),
     ]
     recorded_at: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
             examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
         ),
-    ] = None
+    ] = MISSING
     timestamp: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="An ISO-8601 date-time as in date_time, or null.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
         ),
-    ] = None
+    ] = MISSING
     message_id: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
             examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
             pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         ),
-    ] = None
+    ] = MISSING
     trace_id: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="Optional distributed-trace id; the Loom mobile client always sends null.",
             max_length=128,
         ),
-    ] = None
+    ] = MISSING
     services_encountered: Annotated[
-        list[v1.ServicesEncounteredItem] | None,
+        list[v1.ServicesEncounteredItem] | None | MISSING,
         Field(
             description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
             max_length=64,
         ),
-    ] = None
+    ] = MISSING
     content_hash: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="Opaque client-side hash of the reading's content.",
             max_length=256,
         ),
-    ] = None
+    ] = MISSING
     received_at: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
         ),
-    ] = None
+    ] = MISSING
     metadata_type: Annotated[
         str,
         Field(

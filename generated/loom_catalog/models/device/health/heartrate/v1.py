@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 from ....common import v1
 
@@ -30,56 +30,56 @@ class HeartRateReading(BaseModel):
         ),
     ]
     timestamp: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="An ISO-8601 date-time as in date_time, or null.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
         ),
-    ] = None
+    ] = MISSING
     message_id: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
             examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
             pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         ),
-    ] = None
+    ] = MISSING
     trace_id: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="Optional distributed-trace id; the Loom mobile client always sends null.",
             max_length=128,
         ),
-    ] = None
+    ] = MISSING
     services_encountered: Annotated[
-        list[v1.ServicesEncounteredItem] | None,
+        list[v1.ServicesEncounteredItem] | None | MISSING,
         Field(
             description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
             max_length=64,
         ),
-    ] = None
+    ] = MISSING
     content_hash: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="Opaque client-side hash of the reading's content.",
             max_length=256,
         ),
-    ] = None
+    ] = MISSING
     received_at: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
         ),
-    ] = None
+    ] = MISSING
     bpm: Annotated[
         int, Field(description="Heart rate in beats per minute.", ge=1, le=300)
     ]
     confidence: Annotated[
-        float | None,
+        float | None | MISSING,
         Field(
             description="Sensor's confidence in the measurement, from 0 (none) to 1 (certain).",
             ge=0.0,
             le=1.0,
         ),
-    ] = None
+    ] = MISSING

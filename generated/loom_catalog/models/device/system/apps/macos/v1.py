@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class RunningApplication(BaseModel):
@@ -16,21 +16,21 @@ class RunningApplication(BaseModel):
         str, Field(description="Localized application name.", max_length=512)
     ]
     bundle_id: Annotated[
-        str | None,
+        str | None | MISSING,
         Field(
             description="Bundle identifier (e.g. com.apple.Safari), or null for processes without a bundle.",
             max_length=512,
         ),
-    ] = None
+    ] = MISSING
     active: Annotated[bool, Field(description="Whether the application is frontmost.")]
     hidden: Annotated[bool, Field(description="Whether the application is hidden.")]
     launch_date: Annotated[
-        float | None,
+        float | None | MISSING,
         Field(
             description="When the application was launched, in seconds since the Unix epoch, or null when unknown.",
             ge=0.0,
         ),
-    ] = None
+    ] = MISSING
 
 
 class MacOSRunningApplicationsSnapshot(BaseModel):
@@ -54,28 +54,28 @@ class MacOSRunningApplicationsSnapshot(BaseModel):
         ),
     ]
     recorded_at: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
             examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
         ),
-    ] = None
+    ] = MISSING
     message_id: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
             examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
             pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
         ),
-    ] = None
+    ] = MISSING
     received_at: Annotated[
-        str | None,
+        str | MISSING,
         Field(
             description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
         ),
-    ] = None
+    ] = MISSING
     running_applications: Annotated[
         list[RunningApplication],
         Field(description="The running applications.", max_length=1000),

@@ -1,0 +1,55 @@
+"""Generated readings for a data type: valid ones from its schema, invalid ones by mutation."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from hypothesis import assume
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from loom_gateway.catalog import DataType
+
+__all__ = ["bundled_schema", "invalid_readings", "valid_readings"]
+
+_WRONG_TYPED_VALUES: list[Any] = [None, True, 7, 2.5, "text", [], {}]
+
+
+def bundled_schema(data_type: DataType, package: str = "loom_catalog") -> dict[str, Any]:
+    """The generated, self-contained copy of the data type's schema."""
+    name = f"{data_type.name}.v{data_type.version}.json"
+    text = resources.files(package).joinpath("schemas", name).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def valid_readings(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return from_schema(schema)
+
+
+@st.composite
+def invalid_readings(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
+    """A valid reading broken in one way: a required field dropped, an unknown field added,
+    a field given a value of the wrong type, or a bound overstepped. jsonschema (an
+    independent validator) confirms the result really is invalid."""
+    reading = dict(draw(valid_readings(schema)))
+    properties: dict[str, Any] = schema["properties"]
+    mutation = draw(st.sampled_from(["drop-required", "unknown-field", "wrong-type", "out-of-bounds"]))
+    if mutation == "drop-required":
+        del reading[draw(st.sampled_from(sorted(schema["required"])))]
+    elif mutation == "unknown-field":
+        name = draw(st.text(min_size=1, max_size=12).filter(lambda key: key not in properties))
+        reading[name] = draw(st.sampled_from(_WRONG_TYPED_VALUES))
+    elif mutation == "wrong-type":
+        reading[draw(st.sampled_from(sorted(properties)))] = draw(st.sampled_from(_WRONG_TYPED_VALUES))
+    else:
+        bounded = sorted(name for name, rule in properties.items() if {"minimum", "maximum"} & rule.keys())
+        assume(bounded)
+        name = draw(st.sampled_from(bounded))
+        rule = properties[name]
+        reading[name] = rule["maximum"] + 1 if "maximum" in rule else rule["minimum"] - 1
+    assume(not jsonschema.Draft202012Validator(schema).is_valid(reading))
+    return reading
