@@ -11,6 +11,7 @@ from typing import Any
 
 import referencing
 import referencing.exceptions
+from referencing._core import Resolver  # the public alias is not exported for type checkers
 from referencing.jsonschema import DRAFT202012
 
 from codegen.tree import ANNOTATION, SchemaFile
@@ -27,9 +28,7 @@ class UnresolvableReference(Exception):
 
 
 def registry_for(files: Iterable[SchemaFile]) -> referencing.Registry[Any]:
-    resources = [
-        (file.expected_id, DRAFT202012.create_resource(dict(file.document))) for file in files
-    ]
+    resources = [(file.expected_id, DRAFT202012.create_resource(dict(file.document))) for file in files]
     return referencing.Registry().with_resources(resources)
 
 
@@ -40,9 +39,7 @@ def bundle(file: SchemaFile, registry: referencing.Registry[Any]) -> dict[str, A
     return {key: value for key, value in inlined.items() if key not in _DROPPED_AT_ROOT}
 
 
-def _inline(
-    node: Any, resolver: referencing.Resolver[Any], pointer: str, seen: tuple[int, ...]
-) -> Any:
+def _inline(node: Any, resolver: Resolver[Any], pointer: str, seen: tuple[int, ...]) -> Any:
     if isinstance(node, list):
         return [_inline(item, resolver, f"{pointer}/{i}", seen) for i, item in enumerate(node)]
     if not isinstance(node, Mapping):
@@ -60,10 +57,7 @@ def _inline(
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         inlined = _inline(resolved.contents, resolved.resolver, pointer, (*seen, target))
         return {**inlined, **_inline(siblings, resolver, pointer, seen)}
-    return {
-        key: _inline(value, resolver, f"{pointer}/{_escape(key)}", seen)
-        for key, value in node.items()
-    }
+    return {key: _inline(value, resolver, f"{pointer}/{_escape(key)}", seen) for key, value in node.items()}
 
 
 def _escape(key: str) -> str:

@@ -71,7 +71,12 @@ def _naming_problems(path: PurePosixPath) -> Iterator[str]:
 def _data_type_problems(file: SchemaFile, bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for error in _vocabulary_validator().iter_errors(file.document[ANNOTATION]):
         yield f"/{ANNOTATION}{_pointer(error.absolute_path)}", error.message
-    document = file.document
+    yield from _shape_problems(file.document)
+    yield from _field_problems(file, bundled)
+    yield from _example_problems(bundled)
+
+
+def _shape_problems(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if not isinstance(document.get("title"), str) or not document["title"].strip():
         yield "/title", "a data type needs a title; it names the generated model"
     if document.get("type") != "object":
@@ -80,22 +85,37 @@ def _data_type_problems(file: SchemaFile, bundled: Mapping[str, Any]) -> Iterato
         yield "/additionalProperties", "must be false, so misspelt fields are refused, not dropped"
     for keyword in _TOP_LEVEL_COMBINATORS:
         if keyword in document:
-            yield f"/{keyword}", f"{keyword!r} is not allowed at the top of a data type; the reading must be one plain object"
+            yield (
+                f"/{keyword}",
+                f"{keyword!r} is not allowed at the top of a data type; the reading must be one plain object",
+            )
+
+
+def _field_problems(file: SchemaFile, bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     properties = bundled.get("properties", {})
     required = bundled.get("required", [])
     for name in SERVER_FIELDS:
         if name not in properties:
-            yield "/properties", f"must declare {name!r} (the gateway sets it): refer to common/v1.json#/$defs/{name}"
+            yield (
+                "/properties",
+                f"must declare {name!r} (the gateway sets it): refer to common/v1.json#/$defs/{name}",
+            )
     key = file.annotation.get("key")
     if isinstance(key, str):
         if key not in required:
             yield f"/{ANNOTATION}/key", f"key {key!r} must be a required property"
         if properties.get(key, {}).get("type") != "string":
             yield f"/{ANNOTATION}/key", f"key {key!r} must be a string property"
+
+
+def _example_problems(bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     validator = jsonschema.Draft202012Validator(bundled)
     for index, example in enumerate(bundled.get("examples", [])):
         for error in validator.iter_errors(example):
-            yield f"/examples/{index}{_pointer(error.absolute_path)}", f"example does not match the schema: {error.message}"
+            yield (
+                f"/examples/{index}{_pointer(error.absolute_path)}",
+                f"example does not match the schema: {error.message}",
+            )
 
 
 def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
@@ -112,13 +132,17 @@ def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
         if len(claimants) > 1:
             others = ", ".join(str(file.path) for file in claimants)
             for file in claimants:
-                yield SchemaProblem(str(file.path), f"/{ANNOTATION}/routes", f"route {route!r} is claimed by {others}")
+                yield SchemaProblem(
+                    str(file.path), f"/{ANNOTATION}/routes", f"route {route!r} is claimed by {others}"
+                )
     for topic, claimants in topics.items():
         owners = {naming.data_type_name(file.path) for file in claimants}
         if len(owners) > 1:
             others = ", ".join(str(file.path) for file in claimants)
             for file in claimants:
-                yield SchemaProblem(str(file.path), f"/{ANNOTATION}/topic/name", f"topic {topic!r} is claimed by {others}")
+                yield SchemaProblem(
+                    str(file.path), f"/{ANNOTATION}/topic/name", f"topic {topic!r} is claimed by {others}"
+                )
 
 
 @cache

@@ -5,7 +5,13 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator import (
+    DataModelType,
+    InputFileType,
+    PythonVersion,
+    TargetPydanticVersion,
+    generate,
+)
 
 from codegen import naming
 from codegen.errors import CodegenError
@@ -36,7 +42,7 @@ def render_models(schema_root: Path, output: Path) -> None:
         # An optional field may be absent, not null (unless its schema admits null):
         # MISSING, unlike None, keeps that distinction in the model.
         use_missing_sentinel=True,
-        target_pydantic_version="2.14",
+        target_pydantic_version=TargetPydanticVersion("2.14"),
         custom_file_header=PYTHON_HEADER,
         # Formatting happens once, over the whole package, in codegen.render.package.
         formatters=[],

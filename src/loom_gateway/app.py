@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
-    catalog = catalog.with_topic_names({topic.name: settings.topic_name(topic.name) for topic in catalog.topics()})
+    catalog = catalog.renamed(settings.topic_name)
     readiness = Readiness()
     metrics = Metrics()
     publisher = Publisher(

@@ -7,7 +7,7 @@ defines their types, so that the runtime and the generator agree on one contract
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -79,10 +79,10 @@ class Catalog:
         for data_types in self._by_topic.values():
             yield data_types[0].topic
 
-    def with_topic_names(self, names: Mapping[str, str]) -> Catalog:
-        """A copy in which topics are renamed (``names`` maps catalog name to real name)."""
+    def renamed(self, topic_name: Callable[[str], str]) -> Catalog:
+        """A copy whose topics carry deployment names (``Settings.topic_name``: prefix, overrides)."""
         renamed = {
-            data_type: _with_topic(data_type, names.get(data_type.topic.name, data_type.topic.name))
+            data_type: _with_topic(data_type, topic_name(data_type.topic.name))
             for data_type in self.data_types
         }
         return Catalog(

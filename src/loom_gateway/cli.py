@@ -71,7 +71,9 @@ def topics_list() -> None:
     settings = _settings()
     for topic in desired_topics(_catalog(settings), settings):
         configs = " ".join(f"{key}={value}" for key, value in sorted(topic.configs.items()))
-        click.echo(f"{topic.name}\tpartitions={topic.partitions}\treplication={topic.replication_factor}\t{configs}")
+        click.echo(
+            f"{topic.name}\tpartitions={topic.partitions}\treplication={topic.replication_factor}\t{configs}"
+        )
 
 
 @topics.command("plan")
@@ -133,7 +135,7 @@ def _settings(**overrides: object) -> Settings:
 
 def _catalog(settings: Settings) -> Catalog:
     try:
-        return load_catalog(settings.catalog)
+        return load_catalog(settings.catalog).renamed(settings.topic_name)
     except LoomError as error:
         raise click.ClickException(error.detail) from error
 

@@ -32,7 +32,7 @@ class EmbeddedBroker:
         self.port = port
         self._process: subprocess.Popen[bytes] | None = None
         # A file, not a pipe: an undrained pipe fills up and stalls the broker.
-        self._log = tempfile.TemporaryFile(prefix="loom-broker-")
+        self._log = tempfile.TemporaryFile(prefix="loom-broker-")  # noqa: SIM115 (closed in stop())
 
     @property
     def bootstrap_servers(self) -> str:
@@ -57,7 +57,9 @@ class EmbeddedBroker:
                 return
             time.sleep(0.02)
         self.stop()
-        raise ConfigurationError(f"the embedded broker did not listen on {self.bootstrap_servers} within {timeout_s}s")
+        raise ConfigurationError(
+            f"the embedded broker did not listen on {self.bootstrap_servers} within {timeout_s}s"
+        )
 
     def stop(self) -> None:
         process, self._process = self._process, None

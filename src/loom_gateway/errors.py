@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "BatchFailed",
     "BatchTooLarge",
     "BrokerUnavailable",
     "ConfigurationError",
@@ -82,9 +83,7 @@ class InvalidReading(LoomError):
     def extensions(self) -> dict[str, object]:
         return {
             "schema": self.schema_id,
-            "errors": [
-                {"pointer": e.pointer, "rule": e.rule, "message": e.message} for e in self.errors
-            ],
+            "errors": [{"pointer": e.pointer, "rule": e.rule, "message": e.message} for e in self.errors],
         }
 
 
@@ -141,3 +140,28 @@ class Overloaded(LoomError):
     title = "Gateway overloaded"
     problem_type = "overloaded"
     retry_after = 1
+
+
+class BatchFailed(LoomError):
+    """A JSON-array request answered with an error status; carries the per-reading results.
+
+    Either some readings did not reach Kafka (the cause's 503: retry the batch, message ids
+    make the retry recognisable), or every reading was refused (422).
+    """
+
+    def __init__(self, cause: LoomError, summary: dict[str, object], *, refused: bool = False) -> None:
+        if refused:
+            super().__init__(f"{summary['failed']} of {summary['total']} readings refused")
+            self.status = 422
+            self.title = "No reading in the batch was accepted"
+            self.problem_type = "invalid-batch"
+        else:
+            super().__init__(cause.detail)
+            self.status = cause.status
+            self.title = cause.title
+            self.problem_type = cause.problem_type
+            self.retry_after = cause.retry_after
+        self.summary = summary
+
+    def extensions(self) -> dict[str, object]:
+        return self.summary

@@ -23,8 +23,14 @@ class Metrics:
             ["data_type", "outcome"],
             registry=self.registry,
         )
-        self.ready = Gauge("loom_ready", "1 when topics are ensured and readings are accepted.", registry=self.registry)
-        self.queued = Gauge("loom_producer_queued_records", "Records awaiting Kafka's acknowledgement.", registry=self.registry)
+        self.ready = Gauge(
+            "loom_ready", "1 when topics are ensured and readings are accepted.", registry=self.registry
+        )
+        self.queued = Gauge(
+            "loom_producer_queued_records",
+            "Records awaiting Kafka's acknowledgement.",
+            registry=self.registry,
+        )
 
     def count(self, data_type: DataType, outcomes: Iterable[Outcome]) -> None:
         for outcome in outcomes:

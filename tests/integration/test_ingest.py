@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-
 from loom_catalog import CATALOG
+
 from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway
 from tests.support.kafka import read_topic
@@ -58,7 +58,9 @@ def test_valid_gps_reading_is_acknowledged_and_on_its_topic_exactly_once(
         "topic": f"{topic_prefix}device.sensor.gps.raw",
         "trace_id": None,
     }
-    records = read_topic(gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1)
+    records = read_topic(
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1
+    )
     assert len(records) == 1
     [record] = records
     assert record.key == reading["device_id"].encode()
@@ -96,7 +98,9 @@ def test_gateway_assigns_a_message_id_when_the_client_sends_none(
     assert response.status_code == 202
     assigned = response.json()["message_id"]
     assert uuid.UUID(assigned).version == 4
-    [record] = read_topic(gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1)
+    [record] = read_topic(
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1
+    )
     assert json.loads(record.value)["message_id"] == assigned
 
 
@@ -113,7 +117,9 @@ def test_batch_publishes_the_valid_readings_and_reports_each_item(
     assert (body["status"], body["total"], body["processed"], body["failed"]) == ("partial", 3, 2, 1)
     assert [item["status"] for item in body["results"]] == ["accepted", "refused", "accepted"]
     assert body["results"][1]["errors"][0]["pointer"] == "/1/longitude"
-    records = read_topic(gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=2)
+    records = read_topic(
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=2
+    )
     assert sorted(json.loads(r.value)["message_id"] for r in records) == sorted(r["message_id"] for r in good)
     assert {r.key for r in records} == {b"3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13", b"other-device"}
 
@@ -176,7 +182,9 @@ def test_metadata_is_accepted_on_both_of_its_routes(
     for path in ("/system/metadata", "/device/metadata"):
         assert gateway.post(path, json=body).status_code == 202
 
-    records = read_topic(gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.metadata.raw", expected=2)
+    records = read_topic(
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.metadata.raw", expected=2
+    )
     assert len(records) == 2
 
 

@@ -16,7 +16,9 @@ __all__ = ["running_gateway"]
 
 
 @contextmanager
-def running_gateway(settings: Settings, catalog: Catalog, *, ready_within_s: float = 30.0) -> Iterator[TestClient]:
+def running_gateway(
+    settings: Settings, catalog: Catalog, *, ready_within_s: float = 30.0
+) -> Iterator[TestClient]:
     """A client for the gateway, returned once /readyz says its topics exist."""
     with TestClient(create_app(settings, catalog)) as client:
         deadline = time.monotonic() + ready_within_s

@@ -12,7 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.plugins import InitPlugin
 
 from loom_gateway.catalog import Catalog, DataType, Route
-from loom_gateway.errors import GatewayNotReady, InvalidReading, LoomError, UnsupportedMediaType
+from loom_gateway.errors import BatchFailed, GatewayNotReady, InvalidReading, UnsupportedMediaType
 from loom_gateway.ingest.service import Ingestor, Outcome, Result
 from loom_gateway.readiness import Readiness
 
@@ -24,7 +24,9 @@ _JSON = "application/json"
 class IngestRoutesPlugin(InitPlugin):
     """Appends a POST handler for every route in the catalog when the app is built."""
 
-    def __init__(self, catalog: Catalog, ingestors: Mapping[DataType, Ingestor], readiness: Readiness) -> None:
+    def __init__(
+        self, catalog: Catalog, ingestors: Mapping[DataType, Ingestor], readiness: Readiness
+    ) -> None:
         self._catalog = catalog
         self._ingestors = ingestors
         self._readiness = readiness
@@ -70,11 +72,16 @@ def _is_json(content_type: str) -> bool:
 def _result_response(result: Result, instance: str) -> Response[bytes]:
     if not result.is_array:
         outcome = result.outcomes[0]
-        body = {"status": "success", "message_id": outcome.message_id, "topic": result.topic, "trace_id": outcome.trace_id}
+        body = {
+            "status": "success",
+            "message_id": outcome.message_id,
+            "topic": result.topic,
+            "trace_id": outcome.trace_id,
+        }
         return Response(msgspec.json.encode(body), status_code=202, media_type=_JSON)
     accepted = sum(1 for outcome in result.outcomes if outcome.error is None)
     failed = [outcome.error for outcome in result.outcomes if outcome.error is not None]
-    summary = {
+    summary: dict[str, object] = {
         "total": len(result.outcomes),
         "processed": accepted,
         "failed": len(failed),
@@ -85,11 +92,11 @@ def _result_response(result: Result, instance: str) -> Response[bytes]:
     if unavailable is not None:
         # Some readings did not reach Kafka: the whole request is retryable, and message ids
         # let the retry be recognised. Readings that did land are listed as accepted.
-        raise _BatchFailure(unavailable, summary)
+        raise BatchFailed(unavailable, summary)
     if failed and accepted == 0:
-        raise _BatchFailure(failed[0], summary, status=422, title="No reading in the batch was accepted")
-    body = {"status": "success" if not failed else "partial", **summary}
-    return Response(msgspec.json.encode(body), status_code=202 if not failed else 207, media_type=_JSON)
+        raise BatchFailed(failed[0], summary, refused=True)
+    reply: dict[str, object] = {"status": "success" if not failed else "partial", **summary}
+    return Response(msgspec.json.encode(reply), status_code=202 if not failed else 207, media_type=_JSON)
 
 
 def _item(index: int, outcome: Outcome) -> dict[str, object]:
@@ -98,23 +105,12 @@ def _item(index: int, outcome: Outcome) -> dict[str, object]:
     item: dict[str, object] = {
         "index": index,
         "status": "refused" if outcome.error.status < 500 else "failed",
-        "error": {"type": outcome.error.problem_type, "status": outcome.error.status, "detail": outcome.error.detail},
+        "error": {
+            "type": outcome.error.problem_type,
+            "status": outcome.error.status,
+            "detail": outcome.error.detail,
+        },
     }
     if isinstance(outcome.error, InvalidReading):
         item["errors"] = outcome.error.extensions()["errors"]
     return item
-
-
-class _BatchFailure(LoomError):
-    """A batch answered with an error status, carrying the per-item results."""
-
-    def __init__(self, cause: LoomError, summary: dict[str, object], *, status: int | None = None, title: str | None = None) -> None:
-        super().__init__(cause.detail if status is None else f"{summary['failed']} of {summary['total']} readings refused")
-        self.status = status or cause.status
-        self.title = title or cause.title
-        self.problem_type = cause.problem_type if status is None else "invalid-batch"
-        self.retry_after = cause.retry_after
-        self._summary = summary
-
-    def extensions(self) -> dict[str, object]:
-        return self._summary

@@ -30,7 +30,13 @@ def operations_handlers(readiness: Readiness, metrics: Metrics) -> list[HTTPRout
             headers={"Retry-After": "2"},
         )
 
-    @get("/metrics", tags=["operations"], summary="Prometheus metrics", sync_to_thread=False, include_in_schema=False)
+    @get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        sync_to_thread=False,
+        include_in_schema=False,
+    )
     def metrics_endpoint() -> Response[bytes]:
         metrics.ready.set(1 if readiness.ready else 0)
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")

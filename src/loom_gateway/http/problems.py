@@ -77,7 +77,9 @@ def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respon
 
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
-    return problem_response(500, "internal", "Internal error", "the gateway failed unexpectedly", request.url.path)
+    return problem_response(
+        500, "internal", "Internal error", "the gateway failed unexpectedly", request.url.path
+    )
 
 
 def exception_handlers() -> ExceptionHandlersMap:

@@ -37,6 +37,13 @@ class Result:
     outcomes: Sequence[Outcome]
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    record: Record
+    message_id: str
+    trace_id: str | None
+
+
 class Ingestor:
     """Turns request bodies for one data type into acknowledged records on its topic."""
 
@@ -47,40 +54,37 @@ class Ingestor:
         self._schema_header = ("loom.schema", data_type.schema_id.encode())
 
     async def ingest(self, body: bytes) -> Result:
-        """Raises for a body that is refused as a whole; otherwise reports each reading."""
+        """Raises for a body refused as a whole; otherwise reports each reading."""
+        received_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         try:
             batch = parse_body(self.data_type, body)
+            prepared = [self._prepare(item, received_at) for item in batch.items]
+            if not batch.is_array and isinstance(prepared[0], LoomError):
+                raise prepared[0]
         except LoomError:
             self._metrics.refused(self.data_type)
             raise
-        received_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        outcomes: list[Outcome | None] = [None] * len(batch.items)
-        records: list[Record] = []
-        positions: list[int] = []
-        for index, item in enumerate(batch.items):
-            if isinstance(item, InvalidReading):
-                outcomes[index] = Outcome(None, None, item)
-                continue
-            try:
-                record, message_id = self._record(item, received_at)
-            except ReadingTooLarge as error:
-                outcomes[index] = Outcome(None, None, error)
-                continue
-            records.append(record)
-            positions.append(index)
-            outcomes[index] = Outcome(message_id, _present(getattr(item, "trace_id", None)), None)
-        if not batch.is_array and outcomes[0] is not None and outcomes[0].error is not None:
-            self._metrics.refused(self.data_type)
+        publishable = [item for item in prepared if isinstance(item, _Prepared)]
+        failures = iter(await self._publisher.publish([item.record for item in publishable]))
+        outcomes = [
+            Outcome(None, None, item)
+            if isinstance(item, LoomError)
+            else Outcome(item.message_id, item.trace_id, next(failures))
+            for item in prepared
+        ]
+        self._metrics.count(self.data_type, outcomes)
+        if not batch.is_array and outcomes[0].error is not None:
             raise outcomes[0].error
-        for index, error in zip(positions, await self._publisher.publish(records), strict=True):
-            if error is not None:
-                previous = outcomes[index]
-                outcomes[index] = Outcome(previous.message_id if previous else None, None, error)
-        settled = [outcome for outcome in outcomes if outcome is not None]
-        self._metrics.count(self.data_type, settled)
-        if not batch.is_array and settled[0].error is not None:
-            raise settled[0].error
-        return Result(self.data_type.topic.name, batch.is_array, settled)
+        return Result(self.data_type.topic.name, batch.is_array, outcomes)
+
+    def _prepare(self, item: BaseModel | InvalidReading, received_at: str) -> _Prepared | LoomError:
+        if isinstance(item, InvalidReading):
+            return item
+        try:
+            record, message_id = self._record(item, received_at)
+        except ReadingTooLarge as error:
+            return error
+        return _Prepared(record, message_id, _present(getattr(item, "trace_id", None)))
 
     def _record(self, reading: BaseModel, received_at: str) -> tuple[Record, str]:
         # Optional fields the client left out hold MISSING and are not serialised; what the

@@ -55,7 +55,9 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
         raise MalformedBody(f"the body is not valid JSON: {error}") from None
     if len(items) > data_type.max_batch_items:
         raise BatchTooLarge(f"{len(items)} readings in one request; at most {data_type.max_batch_items}")
-    return Batch(is_array=True, items=[_validate_item(data_type, item, index) for index, item in enumerate(items)])
+    return Batch(
+        is_array=True, items=[_validate_item(data_type, item, index) for index, item in enumerate(items)]
+    )
 
 
 def _validate_item(data_type: DataType, item: object, index: int) -> BaseModel | InvalidReading:

@@ -35,7 +35,9 @@ async def ensure_topics(
         try:
             await _ensure_once(admin, desired, auto_create)
         except BrokerUnavailable as error:
-            logger.warning("topic bootstrap: broker not reachable (%s); retrying in %.1fs", error.detail, delay)
+            logger.warning(
+                "topic bootstrap: broker not reachable (%s); retrying in %.1fs", error.detail, delay
+            )
             readiness.mark_not_ready(f"broker not reachable: {error.detail}")
         except TopicBootstrapError as error:
             logger.error("topic bootstrap failed: %s; retrying in %.1fs", error.detail, delay)

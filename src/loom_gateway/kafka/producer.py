@@ -97,13 +97,15 @@ class Publisher:
             waiting.append(index)
         if futures:
             timeout = self._settings.kafka_delivery_timeout_ms / 1000 + _REPORT_GRACE_S
-            done, pending = await asyncio.wait(futures, timeout=timeout)
+            _, pending = await asyncio.wait(futures, timeout=timeout)
             for index, future in zip(waiting, futures, strict=True):
                 if future in pending:
                     future.cancel()
                     outcomes[index] = BrokerUnavailable("no delivery report from Kafka in time")
-                elif (error := future.exception()) is not None:
-                    outcomes[index] = error if isinstance(error, LoomError) else BrokerUnavailable(str(error))
+                elif (failure := future.exception()) is not None:
+                    outcomes[index] = (
+                        failure if isinstance(failure, LoomError) else BrokerUnavailable(str(failure))
+                    )
         return outcomes
 
     def queued(self) -> int:
@@ -140,9 +142,6 @@ def _settle(future: asyncio.Future[None], error: LoomError | None) -> None:
 
 
 def _classify(error: confluent_kafka.KafkaError) -> LoomError:
-    if error.code() in (
-        confluent_kafka.KafkaError.MSG_SIZE_TOO_LARGE,
-        confluent_kafka.KafkaError._MSG_SIZE_TOO_LARGE,
-    ):
+    if error.code() == confluent_kafka.KafkaError.MSG_SIZE_TOO_LARGE:
         return ReadingTooLarge(f"Kafka refused the record as too large: {error.str()}")
     return BrokerUnavailable(f"Kafka did not acknowledge the record: {error.str()}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 import confluent_kafka
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic, ResourceType
@@ -35,7 +35,7 @@ class ExistingTopic:
     configs: Mapping[str, str]
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     CREATE = "create"
     OK = "ok"
     DRIFT = "drift"
@@ -89,7 +89,9 @@ class TopicAdmin:
             return {}
         resources = [ConfigResource(ResourceType.TOPIC, name) for name in present]
         found = {}
-        for resource, future in self._client.describe_configs(resources, request_timeout=self._timeout_s).items():
+        for resource, future in self._client.describe_configs(
+            resources, request_timeout=self._timeout_s
+        ).items():
             try:
                 entries = future.result()
             except confluent_kafka.KafkaException as error:
@@ -154,5 +156,5 @@ def _compare(desired: DesiredTopic, existing: ExistingTopic | None) -> PlannedTo
     for key, wanted in sorted(desired.configs.items()):
         actual = existing.configs.get(key)
         if actual != wanted:
-            differences.append(f"{key} {actual}, catalog wants {wanted}")
+            differences.append(f"{key} {actual or 'unset'}, catalog wants {wanted}")
     return PlannedTopic(desired, Action.DRIFT if differences else Action.OK, tuple(differences))

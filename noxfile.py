@@ -1,0 +1,54 @@
+"""Tasks: `nox -s tests`, `lint`, `typecheck`, `codegen`, `codegen-check`. Each installs from the lock."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+LOCK = "constraints.txt"
+"""Pinned versions of every dependency (regenerate: uv pip compile pyproject.toml --all-extras --universal
+--python-version 3.11 -o constraints.txt --no-header)."""
+
+
+def install(session: nox.Session, *extras: str, editable: bool = False) -> None:
+    """Install the project with ``extras``, every version pinned by the lock."""
+    target = f".[{','.join(extras)}]" if extras else "."
+    session.install("-c", LOCK, *(["-e"] if editable else []), target)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole suite, against an embedded broker (or LOOM_KAFKA_BOOTSTRAP_SERVERS). Args go to pytest."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    install(session, "lint", editable=True)
+    session.run("ruff", "check", *session.posargs, ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict on src/, codegen/ and the generated package."""
+    install(session, "lint", editable=True)
+    session.run("mypy", *session.posargs)
+
+
+@nox.session
+def codegen(session: nox.Session) -> None:
+    """Regenerate generated/ from schemas/."""
+    install(session, "codegen", editable=True)
+    session.run("python", "-m", "codegen", "generate", *session.posargs)
+
+
+@nox.session(name="codegen-check")
+def codegen_check(session: nox.Session) -> None:
+    """Fail with a diff when generated/ is stale."""
+    install(session, "codegen", editable=True)
+    session.run("python", "-m", "codegen", "check", *session.posargs)

@@ -1,0 +1,3 @@
+from loom_gateway.cli import main
+
+main()

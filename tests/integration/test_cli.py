@@ -1,0 +1,112 @@
+"""The ``loom-gateway`` command as users run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from loom_catalog import CATALOG
+
+from loom_gateway.cli import main
+from loom_gateway.embedded_broker import free_port
+from loom_gateway.settings import Settings
+from tests.support.kafka import read_topic
+
+pytestmark = pytest.mark.kafka
+
+
+def _wait_ready(base_url: str, process: subprocess.Popen[bytes], within_s: float = 30.0) -> None:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"loom-gateway exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("loom-gateway dev did not become ready")
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_dev_serves_on_an_embedded_broker_and_stops_it_on_exit() -> None:
+    http_port, broker_port = free_port(), free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LOOM_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "loom_gateway",
+            "dev",
+            "--port",
+            str(http_port),
+            "--broker-port",
+            str(broker_port),
+        ],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base_url = f"http://127.0.0.1:{http_port}"
+        _wait_ready(base_url, process)
+        reading = {
+            "device_id": "laptop-1",
+            "recorded_at": "2025-07-08T16:53:08.123",
+            "message_id": str(uuid.uuid4()),
+            "latitude": 1.5,
+            "longitude": 2.5,
+        }
+        response = httpx.post(f"{base_url}/sensor/gps", json=reading, timeout=15)
+        assert response.status_code == 202, response.text
+        records = read_topic(f"127.0.0.1:{broker_port}", "device.sensor.gps.raw", expected=1)
+        assert [json.loads(r.value)["message_id"] for r in records] == [reading["message_id"]]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert b"DEVELOPMENT MODE" in stderr
+    assert not _listening(broker_port), "the embedded broker outlived loom-gateway dev"
+
+
+def test_topics_plan_then_apply_then_plan(
+    gateway_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOOM_KAFKA_BOOTSTRAP_SERVERS", gateway_settings.kafka_bootstrap_servers)
+    monkeypatch.setenv("LOOM_KAFKA_TOPIC_PREFIX", gateway_settings.kafka_topic_prefix)
+    runner = CliRunner()
+    names = [gateway_settings.topic_name(topic.name) for topic in CATALOG.topics()]
+
+    before = runner.invoke(main, ["topics", "plan"])
+    applied = runner.invoke(main, ["topics", "apply"])
+    after = runner.invoke(main, ["topics", "plan"])
+    listed = runner.invoke(main, ["topics", "list"])
+
+    assert before.exit_code == 0, before.output
+    assert before.output.splitlines() == [f"{name}: create" for name in names]
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.splitlines() == [f"{name}: created" for name in names]
+    assert after.output.splitlines() == [f"{name}: ok" for name in names]
+    assert [line.split("\t")[0] for line in listed.output.splitlines()] == names
+
+
+def test_invalid_settings_fail_with_a_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOOM_KAFKA_DEFAULT_PARTITIONS", "zero")
+
+    result = CliRunner().invoke(main, ["topics", "list"])
+
+    assert result.exit_code == 1
+    assert "LOOM_KAFKA_DEFAULT_PARTITIONS" in result.output
