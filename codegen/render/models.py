@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import shutil
+import tempfile
 from pathlib import Path
 
 from datamodel_code_generator import (
@@ -23,6 +25,17 @@ __all__ = ["model_class_names", "render_models"]
 
 def render_models(schema_root: Path, output: Path) -> None:
     """Write one module per schema file under ``output`` (which must not exist yet)."""
+    # datamodel-code-generator reads every file in a directory (a README as YAML, too):
+    # hand it the schema files alone.
+    with tempfile.TemporaryDirectory(prefix="loom-schemas-") as scratch:
+        for path in sorted(schema_root.rglob("*.json")):
+            copy = Path(scratch, path.relative_to(schema_root))
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, copy)
+        _generate(Path(scratch), output)
+
+
+def _generate(schema_root: Path, output: Path) -> None:
     generate(
         schema_root,
         input_file_type=InputFileType.JsonSchema,
