@@ -14,15 +14,24 @@ import referencing.exceptions
 from referencing._core import Resolver  # the public alias is not exported for type checkers
 from referencing.jsonschema import DRAFT202012
 
+from codegen.errors import CodegenError
 from codegen.tree import ANNOTATION, SchemaFile
 
 __all__ = ["UnresolvableReference", "bundle", "registry_for"]
 
 _DROPPED_AT_ROOT = frozenset({ANNOTATION, "$schema"})
+# Keywords that describe but never constrain: beside a $ref they may simply be merged.
+_ANNOTATIONS = frozenset(
+    {"title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment"}
+)
 
 
-class UnresolvableReference(Exception):
+class UnresolvableReference(CodegenError):
     def __init__(self, pointer: str, reference: str, reason: str) -> None:
+        # The resolver's reason can quote a whole document; the first line says enough.
+        reason = reason.splitlines()[0] if reason else reason
+        if len(reason) > 200:
+            reason = reason[:200] + "…"
         super().__init__(f"cannot resolve $ref {reference!r}: {reason}")
         self.pointer = pointer
 
@@ -54,9 +63,13 @@ def _inline(node: Any, resolver: Resolver[Any], pointer: str, seen: tuple[int, .
         target = id(resolved.contents)
         if target in seen:
             raise UnresolvableReference(pointer, reference, "references form a cycle")
-        siblings = {key: value for key, value in node.items() if key != "$ref"}
+        siblings = _inline({k: v for k, v in node.items() if k != "$ref"}, resolver, pointer, seen)
         inlined = _inline(resolved.contents, resolved.resolver, pointer, (*seen, target))
-        return {**inlined, **_inline(siblings, resolver, pointer, seen)}
+        if not (siblings.keys() - _ANNOTATIONS):
+            return {**inlined, **siblings}
+        # In 2020-12 a $ref and its sibling keywords all apply: keep both, never let one
+        # overwrite the other (a sibling maxLength must not loosen the referenced one).
+        return {**siblings, "allOf": [*siblings.get("allOf", []), inlined]}
     return {key: _inline(value, resolver, f"{pointer}/{_escape(key)}", seen) for key, value in node.items()}
 
 

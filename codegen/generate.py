@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from codegen.errors import LintFailed
+from codegen.errors import CodegenError, LintFailed
 from codegen.lint import lint
 from codegen.render.package import render_package
 from codegen.spec import build_specs
@@ -21,6 +21,8 @@ DEFAULT_PACKAGE = "loom_catalog"
 
 def generate_into(schema_root: Path, output: Path, package: str = DEFAULT_PACKAGE) -> None:
     """Lint the tree and render it into the empty directory ``output``."""
+    if not schema_root.is_dir():
+        raise CodegenError(f"no schema tree at {schema_root}")
     tree = read_tree(schema_root)
     problems = lint(tree)
     if problems:
@@ -54,7 +56,12 @@ def _diff_trees(old_root: Path, new_root: Path) -> Iterator[str]:
     for relative in sorted(old.keys() | new.keys()):
         before = old[relative].read_text("utf-8").splitlines(keepends=True) if relative in old else []
         after = new[relative].read_text("utf-8").splitlines(keepends=True) if relative in new else []
-        if before != after:
+        if before == after and (relative in old) == (relative in new):
+            continue
+        if not before and not after:  # an empty file on one side only
+            side = "a" if relative in old else "b"
+            yield f"Only in {side}: {relative} (empty file)\n"
+        else:
             yield from difflib.unified_diff(
                 before,
                 after,

@@ -15,16 +15,17 @@ __all__ = [
     "version_of",
 ]
 
-VERSION_FILE = re.compile(r"^v([1-9][0-9]*)\.json$")
-SEGMENT = re.compile(r"^[a-z][a-z0-9_]*$")
+# Used with fullmatch: "$" would also match before a trailing newline.
+VERSION_FILE = re.compile(r"v([1-9][0-9]*)\.json")
+SEGMENT = re.compile(r"[a-z][a-z0-9_]*")
 
 _DAY_MS = 24 * 60 * 60 * 1000
 _HOUR_MS = 60 * 60 * 1000
-_RETENTION = re.compile(r"^P(?:(?P<days>[0-9]+)D|T(?P<hours>[0-9]+)H)$")
+_RETENTION = re.compile(r"P(?:(?P<days>[0-9]+)D|T(?P<hours>[0-9]+)H)")
 
 
 def version_of(path: PurePosixPath) -> int:
-    match = VERSION_FILE.match(path.name)
+    match = VERSION_FILE.fullmatch(path.name)
     if match is None:
         raise ValueError(f"{path} is not named v<N>.json")
     return int(match.group(1))
@@ -52,7 +53,7 @@ def normalise_class_name(name: str) -> str:
 
 def retention_ms(duration: str) -> int:
     """``P30D`` → 2592000000; ``PT12H`` → 43200000."""
-    match = _RETENTION.match(duration)
+    match = _RETENTION.fullmatch(duration)
     if match is None:
         raise ValueError(f"{duration!r} is not a duration in whole days (P30D) or hours (PT12H)")
     if match.group("days") is not None:

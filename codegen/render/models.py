@@ -32,7 +32,10 @@ def render_models(schema_root: Path, output: Path) -> None:
             copy = Path(scratch, path.relative_to(schema_root))
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, copy)
-        _generate(Path(scratch), output)
+        try:
+            _generate(Path(scratch), output)
+        except Exception as error:  # the generator's own errors have no common root
+            raise CodegenError(f"datamodel-code-generator failed: {error}") from error
 
 
 def _generate(schema_root: Path, output: Path) -> None:
@@ -65,23 +68,36 @@ def _generate(schema_root: Path, output: Path) -> None:
 def model_class_names(models_root: Path, specs: list[DataTypeSpec]) -> dict[str, str]:
     """Which generated class is each data type's model (by constant name)?
 
-    datamodel-code-generator names the class after the schema's title; the title is
-    matched ignoring case and punctuation, so "GPS reading" finds ``GPSReading``.
+    datamodel-code-generator names the model after the schema's title, matched here ignoring
+    case and punctuation ("GPS reading" finds ``GPSReading``). When another class took that
+    name first (an enum from a property, say), the model gets a suffix (``StateModel``,
+    ``State1``); only ``BaseModel`` subclasses are candidates.
     """
     found = {}
     for spec in specs:
         module_file = models_root.joinpath(*spec.module.split(".")).with_suffix(".py")
-        classes = [
+        models = [
             node.name
             for node in ast.parse(module_file.read_text("utf-8")).body
-            if isinstance(node, ast.ClassDef)
+            if isinstance(node, ast.ClassDef) and _is_base_model(node)
         ]
         wanted = naming.normalise_class_name(spec.title)
-        matches = [name for name in classes if naming.normalise_class_name(name) == wanted]
+        matches = [name for name in models if naming.normalise_class_name(name) == wanted]
+        if not matches:
+            matches = [name for name in models if _is_renamed(naming.normalise_class_name(name), wanted)]
         if len(matches) != 1:
             raise CodegenError(
                 f"{spec.path}: expected one model class named after the title {spec.title!r} "
-                f"in {module_file.name}, found {matches or classes}"
+                f"in {module_file.name}, found {matches or models}"
             )
         found[spec.constant] = matches[0]
     return found
+
+
+def _is_base_model(node: ast.ClassDef) -> bool:
+    return any(isinstance(base, ast.Name) and base.id == "BaseModel" for base in node.bases)
+
+
+def _is_renamed(name: str, wanted: str) -> bool:
+    suffix = name.removeprefix(wanted)
+    return name != suffix and (suffix == "model" or suffix.isdigit())

@@ -63,7 +63,8 @@ def _environment() -> jinja2.Environment:
         autoescape=False,
     )
     environment.filters["pyrepr"] = repr
-    environment.filters["model_alias"] = lambda constant: f"_{constant.title().replace('_', '')}"
+    # Derived from the constant, so as unique as it (lint guarantees that).
+    environment.filters["model_alias"] = lambda constant: f"_{constant}_MODEL"
     environment.filters["code"] = lambda text: f"`{text}`"
     environment.filters["days"] = lambda ms: f"{ms / _DAY_MS:g} d"
     return environment

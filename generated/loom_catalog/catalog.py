@@ -3,21 +3,23 @@
 
 from loom_gateway.catalog import DataType, TopicSpec
 
-from .models.device.audio.v1 import AudioChunkReading as _DeviceAudioV1
+from .models.device.audio.v1 import AudioChunkReading as _DEVICE_AUDIO_V1_MODEL
 from .models.device.health.heartrate.v1 import (
-    HeartRateReading as _DeviceHealthHeartrateV1,
+    HeartRateReading as _DEVICE_HEALTH_HEARTRATE_V1_MODEL,
 )
-from .models.device.metadata.v1 import DeviceMetadataRecord as _DeviceMetadataV1
+from .models.device.metadata.v1 import DeviceMetadataRecord as _DEVICE_METADATA_V1_MODEL
 from .models.device.sensor.accelerometer.v1 import (
-    AccelerometerReading as _DeviceSensorAccelerometerV1,
+    AccelerometerReading as _DEVICE_SENSOR_ACCELEROMETER_V1_MODEL,
 )
-from .models.device.sensor.gps.v1 import GPSReading as _DeviceSensorGpsV1
-from .models.device.state.power.v1 import PowerStateReading as _DeviceStatePowerV1
+from .models.device.sensor.gps.v1 import GPSReading as _DEVICE_SENSOR_GPS_V1_MODEL
+from .models.device.state.power.v1 import (
+    PowerStateReading as _DEVICE_STATE_POWER_V1_MODEL,
+)
 from .models.device.system.apps.android.v1 import (
-    AndroidRunningApplicationsSnapshot as _DeviceSystemAppsAndroidV1,
+    AndroidRunningApplicationsSnapshot as _DEVICE_SYSTEM_APPS_ANDROID_V1_MODEL,
 )
 from .models.device.system.apps.macos.v1 import (
-    MacOSRunningApplicationsSnapshot as _DeviceSystemAppsMacosV1,
+    MacOSRunningApplicationsSnapshot as _DEVICE_SYSTEM_APPS_MACOS_V1_MODEL,
 )
 
 __all__ = [
@@ -37,7 +39,7 @@ DEVICE_AUDIO_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/audio/v1.json",
     title="Audio chunk reading",
-    model=_DeviceAudioV1,
+    model=_DEVICE_AUDIO_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.audio.raw",
@@ -56,7 +58,7 @@ DEVICE_HEALTH_HEARTRATE_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/health/heartrate/v1.json",
     title="Heart rate reading",
-    model=_DeviceHealthHeartrateV1,
+    model=_DEVICE_HEALTH_HEARTRATE_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.health.heartrate.raw",
@@ -75,7 +77,7 @@ DEVICE_METADATA_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/metadata/v1.json",
     title="Device metadata record",
-    model=_DeviceMetadataV1,
+    model=_DEVICE_METADATA_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.metadata.raw",
@@ -94,7 +96,7 @@ DEVICE_SENSOR_ACCELEROMETER_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/sensor/accelerometer/v1.json",
     title="Accelerometer reading",
-    model=_DeviceSensorAccelerometerV1,
+    model=_DEVICE_SENSOR_ACCELEROMETER_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.sensor.accelerometer.raw",
@@ -113,7 +115,7 @@ DEVICE_SENSOR_GPS_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/sensor/gps/v1.json",
     title="GPS reading",
-    model=_DeviceSensorGpsV1,
+    model=_DEVICE_SENSOR_GPS_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.sensor.gps.raw",
@@ -132,7 +134,7 @@ DEVICE_STATE_POWER_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/state/power/v1.json",
     title="Power state reading",
-    model=_DeviceStatePowerV1,
+    model=_DEVICE_STATE_POWER_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.state.power.raw",
@@ -151,7 +153,7 @@ DEVICE_SYSTEM_APPS_ANDROID_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/system/apps/android/v1.json",
     title="Android running applications snapshot",
-    model=_DeviceSystemAppsAndroidV1,
+    model=_DEVICE_SYSTEM_APPS_ANDROID_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.system.apps.android.raw",
@@ -170,7 +172,7 @@ DEVICE_SYSTEM_APPS_MACOS_V1 = DataType(
     version=1,
     schema_id="https://schemas.loom-gateway.dev/device/system/apps/macos/v1.json",
     title="macOS running applications snapshot",
-    model=_DeviceSystemAppsMacosV1,
+    model=_DEVICE_SYSTEM_APPS_MACOS_V1_MODEL,
     key_field="device_id",
     topic=TopicSpec(
         name="device.system.apps.macos.raw",

@@ -7,6 +7,7 @@ defines their types, so that the runtime and the generator agree on one contract
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -18,6 +19,8 @@ from loom_gateway.errors import ConfigurationError
 __all__ = ["Catalog", "Compression", "DataType", "Route", "TopicSpec", "load_catalog"]
 
 Compression = Literal["none", "gzip", "snappy", "lz4", "zstd"]
+
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,8 @@ def _with_topic(data_type: DataType, topic_name: str) -> DataType:
 def load_catalog(reference: str) -> Catalog:
     """Import a catalog from ``package.module:ATTRIBUTE`` (the ``LOOM_CATALOG`` setting)."""
     module_name, _, attribute = reference.partition(":")
+    if not _MODULE_NAME.fullmatch(module_name):
+        raise ConfigurationError(f"the catalog reference {reference!r} is not package.module:ATTRIBUTE")
     try:
         catalog = getattr(importlib.import_module(module_name), attribute or "CATALOG")
     except (ImportError, AttributeError) as error:

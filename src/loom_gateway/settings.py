@@ -6,7 +6,8 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 from loom_gateway.errors import ConfigurationError
 
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     """Comma-separated ``host:port`` list of brokers."""
-    kafka_client_config: dict[str, str] = {}
+    kafka_client_config: dict[str, str | int | float | bool] = {}
     """Extra librdkafka properties as a JSON object (SASL, TLS, …), applied to every client."""
     kafka_auto_create_topics: bool = True
     """Create missing catalog topics at start-up. When false, missing topics keep the gateway not-ready."""
@@ -80,8 +81,18 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
-        reasons = "; ".join(
-            f"LOOM_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        raise ConfigurationError(f"invalid settings: {reasons}") from error
+        raise ConfigurationError(f"invalid settings: {'; '.join(map(_reason, error.errors()))}") from error
+    except SettingsError as error:
+        # Raised before validation when a variable is not the JSON its setting needs.
+        field = _SETTINGS_ERROR_FIELD.search(str(error))
+        variable = f"LOOM_{field.group(1).upper()}" if field else "a LOOM_ variable"
+        raise ConfigurationError(f"invalid settings: {variable} is not valid JSON") from error
+
+
+def _reason(problem: ErrorDetails) -> str:
+    variable, *inside = problem["loc"]
+    where = f" (at {'.'.join(str(part) for part in inside)})" if inside else ""
+    return f"LOOM_{str(variable).upper()}{where}: {problem['msg']}"
+
+
+_SETTINGS_ERROR_FIELD = re.compile(r'field "([a-z_]+)"')

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from litestar.testing import TestClient
-from loom_catalog import CATALOG
 
+from loom_catalog import CATALOG
 from loom_gateway.catalog import DataType
 from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway

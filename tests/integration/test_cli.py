@@ -14,8 +14,8 @@ import uuid
 import httpx
 import pytest
 from click.testing import CliRunner
-from loom_catalog import CATALOG
 
+from loom_catalog import CATALOG
 from loom_gateway.cli import main
 from loom_gateway.embedded_broker import free_port
 from loom_gateway.settings import Settings

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from loom_catalog import CATALOG
 
+from loom_catalog import CATALOG
 from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway
 from tests.support.kafka import read_topic

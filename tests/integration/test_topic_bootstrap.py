@@ -8,8 +8,8 @@ import time
 import pytest
 from confluent_kafka.admin import AdminClient, NewTopic
 from litestar.testing import TestClient
-from loom_catalog import CATALOG
 
+from loom_catalog import CATALOG
 from loom_gateway.app import create_app
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from loom_gateway.kafka.topics import Action, TopicAdmin, desired_topics

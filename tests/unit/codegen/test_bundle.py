@@ -170,14 +170,18 @@ def test_the_source_document_is_left_unchanged() -> None:
 
 def test_a_reference_to_a_missing_definition_raises_with_its_pointer() -> None:
     document = data_type({"device_id": {"$ref": "../../../common/v1.json#/$defs/nope"}})
-    with pytest.raises(UnresolvableReference, match=r"^cannot resolve \$ref '../../../common/v1.json#/\$defs/nope': ") as error:
+    with pytest.raises(
+        UnresolvableReference, match=r"^cannot resolve \$ref '../../../common/v1.json#/\$defs/nope': "
+    ) as error:
         bundled(document)
     assert error.value.pointer == "/properties/device_id"
 
 
 def test_a_reference_to_a_missing_file_raises_with_its_pointer() -> None:
     document = data_type({"items": {"type": "array", "items": {"$ref": "../../../common/v9.json"}}})
-    with pytest.raises(UnresolvableReference, match=r"^cannot resolve \$ref '../../../common/v9.json': ") as error:
+    with pytest.raises(
+        UnresolvableReference, match=r"^cannot resolve \$ref '../../../common/v9.json': "
+    ) as error:
         bundled(document)
     assert error.value.pointer == "/properties/items/items"
 
@@ -208,7 +212,9 @@ def test_a_recursive_definition_raises() -> None:
         {"root": {"$ref": "#/$defs/node"}},
         **{"$defs": {"node": {"type": "object", "properties": {"child": {"$ref": "#/$defs/node"}}}}},
     )
-    with pytest.raises(UnresolvableReference, match=r"^cannot resolve \$ref '#/\$defs/node': references form a cycle$") as error:
+    with pytest.raises(
+        UnresolvableReference, match=r"^cannot resolve \$ref '#/\$defs/node': references form a cycle$"
+    ) as error:
         bundled(document)
     # The walk meets properties before $defs; the pointer is where the loop closes.
     assert error.value.pointer.startswith("/properties/root/properties/child")

@@ -26,7 +26,14 @@ THERMOMETER = "device/sensor/thermometer/v1.json"
 DOOR = "device/state/door/v1.json"
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-TOPIC_PATTERN = r"'^(device|os|digital|external|task)(\\.[a-z][a-z0-9_]*){1,3}\\.(raw|ingest|aggregated|processed)$'"
+TOPIC_PATTERN = (
+    r"'^(device|os|digital|external|task)(\\.[a-z][a-z0-9_]*){1,3}\\.(raw|ingest|aggregated|processed)$'"
+)
+
+RETENTION_PATTERN = "'^P([1-9][0-9]{0,3}D|T[1-9][0-9]{0,4}H)$'"
+NOT_AT_THE_TOP = "is not allowed at the top of a data type; the reading must be one plain object"
+EXAMPLE_FAILS = "example does not match the schema:"
+EXPECTING_NAME = "Expecting property name enclosed in double quotes"
 
 Document = dict[str, Any]
 
@@ -100,7 +107,11 @@ def test_a_shared_file_is_not_held_to_the_data_type_rules(tree: FixtureTree) -> 
     # No title, no x-loom, no additionalProperties, no server fields: fine for a shared file.
     tree.write(
         "common/units/v1.json",
-        {"$schema": DIALECT, "$id": SCHEMA_BASE_URI + "common/units/v1.json", "$defs": {"celsius": {"type": "number"}}},
+        {
+            "$schema": DIALECT,
+            "$id": SCHEMA_BASE_URI + "common/units/v1.json",
+            "$defs": {"celsius": {"type": "number"}},
+        },
     )
     assert tree.problems() == []
 
@@ -111,7 +122,7 @@ def test_a_shared_file_is_not_held_to_the_data_type_rules(tree: FixtureTree) -> 
 def test_invalid_json(tree: FixtureTree) -> None:
     tree.write_text(DOOR, '{\n  "title": "Door state event",\n')
     assert tree.problems() == [
-        f"{DOOR}: not valid JSON: Expecting property name enclosed in double quotes: line 3 column 1 (char 33)",
+        f"{DOOR}: not valid JSON: {EXPECTING_NAME}: line 3 column 1 (char 33)",
     ]
 
 
@@ -150,7 +161,8 @@ def test_missing_dialect(tree: FixtureTree) -> None:
 def test_id_not_matching_the_path(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: d.update({"$id": SCHEMA_BASE_URI + "device/door/v1.json"}))
     assert tree.problems() == [
-        f"{DOOR}#/$id: must be '{SCHEMA_BASE_URI}{DOOR}' (the file's path), not '{SCHEMA_BASE_URI}device/door/v1.json'",
+        f"{DOOR}#/$id: must be '{SCHEMA_BASE_URI}{DOOR}' (the file's path), "
+        f"not '{SCHEMA_BASE_URI}device/door/v1.json'",
     ]
 
 
@@ -168,12 +180,16 @@ def test_file_not_named_by_version(tree: FixtureTree, name: str) -> None:
 @pytest.mark.parametrize("directory", ["State", "st-ate", "2state", "_state", "st ate"])
 def test_directory_not_snake_case(tree: FixtureTree, directory: str) -> None:
     tree.move(DOOR, f"device/{directory}/door/v1.json")
-    assert tree.problems() == [f"device/{directory}/door/v1.json: directory {directory!r} must be lower-case snake_case"]
+    assert tree.problems() == [
+        f"device/{directory}/door/v1.json: directory {directory!r} must be lower-case snake_case"
+    ]
 
 
 def test_schema_at_the_root_of_the_tree(tree: FixtureTree) -> None:
     tree.write("v1.json", {"$schema": DIALECT, "$id": SCHEMA_BASE_URI + "v1.json", "$defs": {}})
-    assert tree.problems() == ["v1.json: schemas live in a directory named after their data type, not at the root"]
+    assert tree.problems() == [
+        "v1.json: schemas live in a directory named after their data type, not at the root"
+    ]
 
 
 def test_directory_named_after_a_python_keyword(tree: FixtureTree) -> None:
@@ -182,7 +198,9 @@ def test_directory_named_after_a_python_keyword(tree: FixtureTree) -> None:
     Lint must refuse it rather than let generation write a catalog that does not parse.
     """
     tree.move(DOOR, "device/state/class/v1.json")
-    tree.edit("device/state/class/v1.json", lambda d: x_loom(d)["topic"].update(name="device.state.class.raw"))
+    tree.edit(
+        "device/state/class/v1.json", lambda d: x_loom(d)["topic"].update(name="device.state.class.raw")
+    )
     problems = lint(read_tree(tree.root))
     assert {problem.path for problem in problems} == {"device/state/class/v1.json"}
 
@@ -197,7 +215,14 @@ def test_bad_topic_name(tree: FixtureTree) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["device.raw", "device.a.b.c.d.raw", "sensor.door.raw", "device.state.door", "device.state.door.cooked", "device..door.raw"],
+    [
+        "device.raw",
+        "device.a.b.c.d.raw",
+        "sensor.door.raw",
+        "device.state.door",
+        "device.state.door.cooked",
+        "device..door.raw",
+    ],
 )
 def test_topic_name_outside_the_naming_scheme(tree: FixtureTree, name: str) -> None:
     tree.edit(DOOR, lambda d: x_loom(d)["topic"].update(name=name))
@@ -218,18 +243,22 @@ def test_topic_name_with_a_trailing_newline(tree: FixtureTree) -> None:
 def test_bad_retention(tree: FixtureTree, retention: str) -> None:
     tree.edit(DOOR, lambda d: x_loom(d)["topic"].update(retention=retention))
     assert tree.problems() == [
-        f"{DOOR}#/x-loom/topic/retention: {retention!r} does not match '^P([1-9][0-9]{{0,3}}D|T[1-9][0-9]{{0,4}}H)$'",
+        f"{DOOR}#/x-loom/topic/retention: {retention!r} does not match {RETENTION_PATTERN}",
     ]
 
 
 def test_unknown_key_in_the_annotation(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: x_loom(d).update(owner="me"))
-    assert tree.problems() == [f"{DOOR}#/x-loom: Additional properties are not allowed ('owner' was unexpected)"]
+    assert tree.problems() == [
+        f"{DOOR}#/x-loom: Additional properties are not allowed ('owner' was unexpected)"
+    ]
 
 
 def test_unknown_key_in_the_topic(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: x_loom(d)["topic"].update(replicas=3))
-    assert tree.problems() == [f"{DOOR}#/x-loom/topic: Additional properties are not allowed ('replicas' was unexpected)"]
+    assert tree.problems() == [
+        f"{DOOR}#/x-loom/topic: Additional properties are not allowed ('replicas' was unexpected)"
+    ]
 
 
 def test_missing_topic(tree: FixtureTree) -> None:
@@ -293,15 +322,15 @@ def test_not_an_object(tree: FixtureTree) -> None:
 def test_top_level_any_of(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: d.update(anyOf=[{"required": ["state"]}, {"required": ["device_id"]}]))
     assert tree.problems() == [
-        f"{DOOR}#/anyOf: 'anyOf' is not allowed at the top of a data type; the reading must be one plain object",
+        f"{DOOR}#/anyOf: 'anyOf' {NOT_AT_THE_TOP}",
     ]
 
 
 def test_top_level_one_of_and_if(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: d.update({"oneOf": [{"required": ["state"]}], "if": {"required": ["state"]}}))
     assert tree.problems() == [
-        f"{DOOR}#/if: 'if' is not allowed at the top of a data type; the reading must be one plain object",
-        f"{DOOR}#/oneOf: 'oneOf' is not allowed at the top of a data type; the reading must be one plain object",
+        f"{DOOR}#/if: 'if' {NOT_AT_THE_TOP}",
+        f"{DOOR}#/oneOf: 'oneOf' {NOT_AT_THE_TOP}",
     ]
 
 
@@ -312,8 +341,10 @@ def test_missing_server_fields(tree: FixtureTree) -> None:
 
     tree.edit(THERMOMETER, change)
     assert tree.problems() == [
-        f"{THERMOMETER}#/properties: must declare 'message_id' (the gateway sets it): refer to common/v1.json#/$defs/message_id",
-        f"{THERMOMETER}#/properties: must declare 'received_at' (the gateway sets it): refer to common/v1.json#/$defs/received_at",
+        f"{THERMOMETER}#/properties: must declare 'message_id' (the gateway sets it): "
+        "refer to common/v1.json#/$defs/message_id",
+        f"{THERMOMETER}#/properties: must declare 'received_at' (the gateway sets it): "
+        "refer to common/v1.json#/$defs/received_at",
     ]
 
 
@@ -342,10 +373,12 @@ def test_key_whose_schema_is_true(tree: FixtureTree) -> None:
 
 
 def test_example_that_fails_its_schema(tree: FixtureTree) -> None:
-    tree.edit(DOOR, lambda d: d.update(examples=[{"device_id": "front-door", "state": "ajar"}, {"state": "closed"}]))
+    tree.edit(
+        DOOR, lambda d: d.update(examples=[{"device_id": "front-door", "state": "ajar"}, {"state": "closed"}])
+    )
     assert tree.problems() == [
-        f"{DOOR}#/examples/0/state: example does not match the schema: 'ajar' is not one of ['opened', 'closed']",
-        f"{DOOR}#/examples/1: example does not match the schema: 'device_id' is a required property",
+        f"{DOOR}#/examples/0/state: {EXAMPLE_FAILS} 'ajar' is not one of ['opened', 'closed']",
+        f"{DOOR}#/examples/1: {EXAMPLE_FAILS} 'device_id' is a required property",
     ]
 
 
@@ -353,14 +386,16 @@ def test_example_checked_against_a_shared_definition(tree: FixtureTree) -> None:
     # The pattern comes from common/v1.json: the example is checked against the bundled schema.
     tree.edit(THERMOMETER, lambda d: d["examples"][0].update(device_id="Kitchen 1"))
     assert tree.problems() == [
-        f"{THERMOMETER}#/examples/0/device_id: example does not match the schema: 'Kitchen 1' does not match '^[a-z0-9-]{{1,64}}$'",
+        f"{THERMOMETER}#/examples/0/device_id: {EXAMPLE_FAILS} "
+        "'Kitchen 1' does not match '^[a-z0-9-]{1,64}$'",
     ]
 
 
 def test_example_with_a_misspelt_field(tree: FixtureTree) -> None:
     tree.edit(THERMOMETER, lambda d: d["examples"][0].update(celcius=20))
     assert tree.problems() == [
-        f"{THERMOMETER}#/examples/0: example does not match the schema: Additional properties are not allowed ('celcius' was unexpected)",
+        f"{THERMOMETER}#/examples/0: {EXAMPLE_FAILS} "
+        "Additional properties are not allowed ('celcius' was unexpected)",
     ]
 
 
@@ -443,14 +478,15 @@ def test_every_problem_in_every_file_is_reported(tree: FixtureTree) -> None:
         {"$schema": DIALECT, "$id": SCHEMA_BASE_URI + "device/state/door/latest.json"},
     )
     assert tree.problems() == [
-        f"{COMMON}#/$id: must be '{SCHEMA_BASE_URI}{COMMON}' (the file's path), not '{SCHEMA_BASE_URI}shared/v1.json'",
-        f"{THERMOMETER}: not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+        f"{COMMON}#/$id: must be '{SCHEMA_BASE_URI}{COMMON}' (the file's path), "
+        f"not '{SCHEMA_BASE_URI}shared/v1.json'",
+        f"{THERMOMETER}: not valid JSON: {EXPECTING_NAME}: line 1 column 2 (char 1)",
         "device/state/door/latest.json: file name must be v<N>.json (v1.json, v2.json, …)",
         f"{DOOR}#/additionalProperties: must be false, so misspelt fields are refused, not dropped",
-        f"{DOOR}#/examples/0/state: example does not match the schema: 'ajar' is not one of ['opened', 'closed']",
+        f"{DOOR}#/examples/0/state: {EXAMPLE_FAILS} 'ajar' is not one of ['opened', 'closed']",
         f"{DOOR}#/title: a data type needs a title; it names the generated model",
         f"{DOOR}#/x-loom/key: key 'message_id' must be a required property",
-        f"{DOOR}#/x-loom/topic/retention: 'P1W' does not match '^P([1-9][0-9]{{0,3}}D|T[1-9][0-9]{{0,4}}H)$'",
+        f"{DOOR}#/x-loom/topic/retention: 'P1W' does not match {RETENTION_PATTERN}",
     ]
 
 
@@ -462,5 +498,23 @@ def test_a_schema_the_validator_cannot_run_does_not_hide_other_problems(tree: Fi
     tree.edit(DOOR, lambda d: d["properties"]["state"].update(pattern="("))
     tree.edit(THERMOMETER, lambda d: d.pop("title"))
     problems = lint(read_tree(tree.root))
-    assert f"{THERMOMETER}#/title: a data type needs a title; it names the generated model" in map(str, problems)
+    assert f"{THERMOMETER}#/title: a data type needs a title; it names the generated model" in map(
+        str, problems
+    )
     assert any(problem.path == DOOR for problem in problems)
+
+
+def test_an_unresolvable_reference_does_not_hide_the_files_other_problems(tree: FixtureTree) -> None:
+    """The title and the annotation can be checked without resolving references, so they are."""
+
+    def change(document: Document) -> None:
+        document["properties"]["state"] = {"$ref": "../../../common/v9.json"}
+        del document["title"]
+
+    tree.edit(DOOR, change)
+    problems = tree.problems()
+    assert (
+        f"{DOOR}#/properties/state: cannot resolve $ref '../../../common/v9.json': ../../../common/v9.json"
+        in problems
+    )
+    assert f"{DOOR}#/title: a data type needs a title; it names the generated model" in problems

@@ -66,7 +66,18 @@ def test_version_of(name: str, expected: int) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["v0.json", "v01.json", "V1.json", "v1.JSON", "v1.yaml", "v1.json.bak", "vx.json", "1.json", "gps.json", "v-1.json"],
+    [
+        "v0.json",
+        "v01.json",
+        "V1.json",
+        "v1.JSON",
+        "v1.yaml",
+        "v1.json.bak",
+        "vx.json",
+        "1.json",
+        "gps.json",
+        "v-1.json",
+    ],
 )
 def test_version_of_refuses_other_file_names(name: str) -> None:
     path = PurePosixPath("device/sensor/gps") / name
