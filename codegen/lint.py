@@ -39,6 +39,8 @@ def lint(tree: SchemaTree) -> list[SchemaProblem]:
     for file in tree.files:
         problems.extend(_lint_file(file, registry))
     problems.extend(_lint_claims(tree))
+    problems.extend(_lint_dispatch_targets(tree))
+    problems.extend(_lint_kinds(tree))
     problems.extend(_lint_generated_names(tree))
     return sorted(set(problems))
 
@@ -59,6 +61,7 @@ def _lint_file(file: SchemaFile, registry: referencing.Registry[Any]) -> Iterato
     if file.is_data_type:
         yield from (problem(pointer, message) for pointer, message in _annotation_problems(file))
         yield from (problem(pointer, message) for pointer, message in _shape_problems(document))
+        yield from (problem(pointer, message) for pointer, message in _nested_object_problems(document))
     try:
         bundled = bundle(file, registry)
     except UnresolvableReference as error:
@@ -113,15 +116,48 @@ def _shape_problems(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
 
 
+def _nested_object_problems(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The top level is held to ``additionalProperties: false`` (see _shape_problems); below it,"""
+    for key, value in document.items():
+        if key not in ("examples", "default", "const", "enum", ANNOTATION):
+            yield from _open_object_problems(value, f"/{_escape(key)}")
+
+
+def _open_object_problems(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """objects with properties must say whether others are allowed: left unsaid, the generated
+    model would silently drop unknown keys instead of refusing or keeping them."""
+    if isinstance(schema, list):
+        for index, item in enumerate(schema):
+            yield from _open_object_problems(item, f"{pointer}/{index}")
+        return
+    if not isinstance(schema, Mapping):
+        return
+    if isinstance(schema.get("properties"), Mapping) and "additionalProperties" not in schema:
+        yield (
+            pointer or "/",
+            "an object with properties must set additionalProperties (false, true or a schema)",
+        )
+    for key, value in schema.items():
+        if key not in ("examples", "default", "const", "enum", ANNOTATION):
+            yield from _open_object_problems(value, f"{pointer}/{_escape(key)}")
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
 def _field_problems(file: SchemaFile, bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     properties = bundled.get("properties", {})
     required = bundled.get("required", [])
-    for name in SERVER_FIELDS:
+    is_reading = file.annotation.get("kind", "reading") == "reading"
+    for name in SERVER_FIELDS if is_reading else ():
         if name not in properties:
             yield (
                 "/properties",
                 f"must declare {name!r} (the gateway sets it): refer to common/v1.json#/$defs/{name}",
             )
+    if _annotation_is_valid(file):
+        yield from _route_field_problems(file.annotation, properties, required)
     key = file.annotation.get("key")
     if isinstance(key, str):
         if key not in required:
@@ -131,8 +167,32 @@ def _field_problems(file: SchemaFile, bundled: Mapping[str, Any]) -> Iterator[tu
             yield f"/{ANNOTATION}/key", f"key {key!r} must be a string property"
 
 
+def _route_field_problems(
+    annotation: Mapping[str, Any], properties: Mapping[str, Any], required: list[str]
+) -> Iterator[tuple[str, str]]:
+    """Stream path parameters and dispatch fields must be properties of the schema."""
+    for index, stream in enumerate(annotation.get("streams", [])):
+        for parameter in re.findall(r"\{([a-z0-9_]+)\}", stream):
+            if parameter not in properties:
+                yield f"/{ANNOTATION}/streams/{index}", f"path parameter {parameter!r} is not a property"
+    dispatch = annotation.get("dispatch")
+    if dispatch is None:
+        return
+    discriminator, payload = dispatch["discriminator"], dispatch["payload"]
+    discriminator_schema = properties.get(discriminator)
+    if discriminator not in required or not (
+        isinstance(discriminator_schema, Mapping) and discriminator_schema.get("type") == "string"
+    ):
+        yield f"/{ANNOTATION}/dispatch/discriminator", f"{discriminator!r} must be a required string property"
+    if payload not in properties:
+        yield f"/{ANNOTATION}/dispatch/payload", f"{payload!r} is not a property"
+
+
 def _example_problems(bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     examples = bundled.get("examples", [])
+    if not examples:
+        # The integration guide, its tested curl lines and the OpenAPI document show them.
+        yield "/examples", "a data type needs at least one example"
     validator = EcmaValidator(bundled)
     for index, example in enumerate(examples):
         try:
@@ -154,7 +214,13 @@ def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
     for file in tree.data_types():
         if not _annotation_is_valid(file):
             continue  # its annotation problems are reported already
-        for route in file.annotation["routes"]:
+        dispatch = file.annotation.get("dispatch")
+        paths = [
+            *file.annotation.get("routes", []),
+            *file.annotation.get("streams", []),
+            *([dispatch["route"]] if dispatch else []),
+        ]
+        for route in paths:
             routes[route].add(str(file.path))
         topics[file.annotation["topic"]["name"]].add(str(file.path))
     for route, claimants in routes.items():
@@ -163,6 +229,35 @@ def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
         owners = {naming.data_type_name(PurePosixPath(path)) for path in claimants}
         if len(owners) > 1:
             yield from _conflicts(claimants, f"/{ANNOTATION}/topic/name", f"topic {topic!r} is claimed by")
+
+
+def _lint_dispatch_targets(tree: SchemaTree) -> Iterator[SchemaProblem]:
+    readings = {
+        str(file.path)
+        for file in tree.data_types()
+        if _annotation_is_valid(file) and file.annotation.get("kind", "reading") == "reading"
+    }
+    for file in tree.data_types():
+        if not _annotation_is_valid(file) or "dispatch" not in file.annotation:
+            continue
+        for value, target in sorted(file.annotation["dispatch"]["targets"].items()):
+            if target not in readings:
+                yield SchemaProblem(
+                    str(file.path),
+                    f"/{ANNOTATION}/dispatch/targets/{value}",
+                    f"target {target!r} is not a reading data type in the tree",
+                )
+
+
+def _lint_kinds(tree: SchemaTree) -> Iterator[SchemaProblem]:
+    """The registries are singletons: the runtime looks each one up by its kind."""
+    by_kind: defaultdict[str, set[str]] = defaultdict(set)
+    for file in tree.data_types():
+        kind = file.annotation.get("kind", "reading")
+        if kind != "reading" and _annotation_is_valid(file):
+            by_kind[kind].add(str(file.path))
+    for kind, claimants in by_kind.items():
+        yield from _conflicts(claimants, f"/{ANNOTATION}/kind", f"kind {kind!r} is declared by")
 
 
 def _lint_generated_names(tree: SchemaTree) -> Iterator[SchemaProblem]:

@@ -52,7 +52,6 @@ def _generate(schema_root: Path, output: Path) -> None:
         use_standard_collections=True,
         use_union_operator=True,
         disable_timestamp=True,
-        extra_fields="forbid",
         collapse_root_models=True,
         use_title_as_name=True,
         # An optional field may be absent, not null (unless its schema admits null):

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from codegen.render import guide
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
 from codegen.render.models import model_class_names, render_models
 from codegen.spec import DataTypeSpec
@@ -26,6 +27,14 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     render_models(schema_root, models_dir)
     classes = model_class_names(models_dir, specs)
     routes = sorted((route, spec.constant) for spec in specs for route in spec.routes)
+    streams = sorted((stream, spec.constant) for spec in specs for stream in spec.streams)
+    dispatching = [spec for spec in specs if spec.dispatch is not None]
+    referenced = {constant for _, constant in (*routes, *streams)} | {
+        constant
+        for spec in dispatching
+        if spec.dispatch is not None
+        for constant in (spec.constant, *(target for _, target in spec.dispatch.targets))
+    }
     context: dict[str, Any] = {
         "header": PYTHON_HEADER,
         "notice": TEXT_NOTICE,
@@ -33,7 +42,12 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         "specs": specs,
         "classes": classes,
         "routes": routes,
-        "route_constants": sorted({constant for _, constant in routes}),
+        "streams": streams,
+        "dispatching": dispatching,
+        "route_constants": sorted(referenced),
+        "readings": [spec for spec in specs if spec.kind == "reading"],
+        "registry": next((spec for spec in specs if spec.kind == "device-registry"), None),
+        "specs_by_constant": {spec.constant: spec for spec in specs},
     }
     environment = _environment()
     for template, target in (
@@ -41,6 +55,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         ("catalog.py.jinja", package_dir / "catalog.py"),
         ("routes.py.jinja", package_dir / "routes.py"),
         ("README.md.jinja", output / "README.md"),
+        ("integration-guide.md.jinja", output / "INTEGRATION.md"),
     ):
         target.write_text(environment.get_template(template).render(context), "utf-8")
     (package_dir / "py.typed").write_text("", "utf-8")
@@ -67,6 +82,8 @@ def _environment() -> jinja2.Environment:
     environment.filters["model_alias"] = lambda constant: f"_{constant}_MODEL"
     environment.filters["code"] = lambda text: f"`{text}`"
     environment.filters["days"] = lambda ms: f"{ms / _DAY_MS:g} d"
+    for name, function in guide.FILTERS.items():
+        environment.filters[name] = function
     return environment
 
 

@@ -8,14 +8,18 @@ import logging
 from collections.abc import AsyncIterator
 
 from litestar import Litestar
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from loom_gateway import __version__
 from loom_gateway.catalog import Catalog, load_catalog
+from loom_gateway.devices import DeviceRegistry, device_handlers
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
+from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import operations_handlers
 from loom_gateway.http.problems import exception_handlers
-from loom_gateway.ingest.service import Ingestor
+from loom_gateway.ingest.dispatch import Dispatcher
+from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.kafka.bootstrap import ensure_topics
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.topics import TopicAdmin, desired_topics
@@ -32,14 +36,17 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
     catalog = catalog.renamed(settings.topic_name)
-    readiness = Readiness()
+    readiness = Readiness("topics")
     metrics = Metrics()
     publisher = Publisher(
         settings,
         codecs={topic.name: topic.compression for topic in catalog.topics()},
         max_message_bytes=max(topic.max_message_bytes for topic in catalog.topics()),
     )
-    ingestors = {data_type: Ingestor(data_type, publisher, metrics) for data_type in catalog.data_types}
+    devices = _device_registry(settings, catalog, publisher, readiness)
+    settler = Settler(publisher, metrics, devices)
+    ingestors = {data_type: Ingestor(data_type, settler) for data_type in catalog.readings()}
+    dispatchers = {dispatch.path: Dispatcher(dispatch, ingestors, settler) for dispatch in catalog.dispatches}
 
     @contextlib.asynccontextmanager
     async def kafka_lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -54,19 +61,31 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             ),
             name="topic-bootstrap",
         )
+        if devices is not None:
+            # The registry reads its topics once the bootstrap has ensured them; shielded, so
+            # that stopping the registry does not cancel the bootstrap.
+            devices.start(asyncio.shield(bootstrap))
         try:
             yield
         finally:
-            readiness.mark_not_ready("shutting down")
+            readiness.hold("shutdown", "shutting down")
+            if devices is not None:
+                await devices.close(timeout_s=settings.kafka_delivery_timeout_ms / 1000)
             bootstrap.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await bootstrap
             await publisher.close(timeout_s=settings.kafka_delivery_timeout_ms / 1000)
 
     return Litestar(
-        route_handlers=operations_handlers(readiness, metrics),
-        plugins=[IngestRoutesPlugin(catalog, ingestors, readiness)],
+        route_handlers=[
+            *operations_handlers(readiness, metrics),
+            openapi_handler(catalog),
+            *(device_handlers(devices) if devices is not None else []),
+        ],
+        plugins=[IngestRoutesPlugin(catalog, ingestors, dispatchers, readiness)],
         lifespan=[kafka_lifespan],
+        # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
+        state=State({"device_registry": devices}),
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="Loom Gateway",
@@ -76,6 +95,16 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         ),
         logging_config=None,
     )
+
+
+def _device_registry(
+    settings: Settings, catalog: Catalog, publisher: Publisher, readiness: Readiness
+) -> DeviceRegistry | None:
+    """The device registry, when the catalog has its two data types."""
+    devices, activity = catalog.of_kind("device-registry"), catalog.of_kind("device-activity")
+    if devices is None or activity is None:
+        return None
+    return DeviceRegistry(settings, devices, activity, publisher, readiness)
 
 
 def create_app_from_env() -> Litestar:

@@ -7,18 +7,34 @@ defines their types, so that the runtime and the generator agree on one contract
 from __future__ import annotations
 
 import importlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from loom_gateway.errors import ConfigurationError
 
-__all__ = ["Catalog", "Compression", "DataType", "Route", "TopicSpec", "load_catalog"]
+__all__ = [
+    "Catalog",
+    "CleanupPolicy",
+    "Compression",
+    "DataType",
+    "Dispatch",
+    "Kind",
+    "Route",
+    "Stream",
+    "TopicSpec",
+    "load_catalog",
+]
 
 Compression = Literal["none", "gzip", "snappy", "lz4", "zstd"]
+CleanupPolicy = Literal["delete", "compact"]
+Kind = Literal["reading", "device-registry", "device-activity"]
 
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
@@ -33,6 +49,7 @@ class TopicSpec:
     max_message_bytes: int
     partitions: int | None = None
     """None: the deployment's default partition count applies."""
+    cleanup_policy: CleanupPolicy = "delete"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +66,8 @@ class DataType:
     topic: TopicSpec
     max_body_bytes: int
     max_batch_items: int
+    kind: Kind = "reading"
+    """Readings are posted by devices; the registries hold the gateway's own state."""
 
     @property
     def qualified_name(self) -> str:
@@ -64,11 +83,39 @@ class Route:
 
 
 @dataclass(frozen=True, slots=True)
+class Stream:
+    """A WebSocket path on which a device streams readings of one data type.
+
+    ``{name}`` path parameters supply the property of that name when a frame leaves it out.
+    """
+
+    path: str
+    data_type: DataType
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """A route taking a JSON array of ``data_type`` readings, each sent on to the data type its
+    ``discriminator`` names: ``payload``'s fields plus the item's own fields the target declares.
+    Items naming no target stay readings of ``data_type``."""
+
+    path: str
+    data_type: DataType
+    discriminator: str
+    payload: str
+    targets: Mapping[str, DataType]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """Every data type the gateway serves, and the routes that reach them."""
 
     data_types: tuple[DataType, ...]
     routes: tuple[Route, ...]
+    streams: tuple[Stream, ...] = ()
+    dispatches: tuple[Dispatch, ...] = ()
+    schema_package: str | None = None
+    """The generated package, whose ``schemas/`` holds each data type's self-contained schema."""
     _by_topic: Mapping[str, tuple[DataType, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +129,19 @@ class Catalog:
         for data_types in self._by_topic.values():
             yield data_types[0].topic
 
+    def json_schema(self, data_type: DataType) -> dict[str, Any]:
+        """The data type's schema with every reference inlined (as generated)."""
+        if self.schema_package is None:
+            raise ConfigurationError("this catalog was built without its schema package")
+        return _load_schema(self.schema_package, data_type.qualified_name)
+
+    def of_kind(self, kind: Kind) -> DataType | None:
+        """The registry data type of that kind (lint allows at most one), if the catalog has it."""
+        return next((data_type for data_type in self.data_types if data_type.kind == kind), None)
+
+    def readings(self) -> Iterator[DataType]:
+        return (data_type for data_type in self.data_types if data_type.kind == "reading")
+
     def renamed(self, topic_name: Callable[[str], str]) -> Catalog:
         """A copy whose topics carry deployment names (``Settings.topic_name``: prefix, overrides)."""
         renamed = {
@@ -91,7 +151,24 @@ class Catalog:
         return Catalog(
             data_types=tuple(renamed.values()),
             routes=tuple(Route(route.path, renamed[route.data_type]) for route in self.routes),
+            streams=tuple(Stream(stream.path, renamed[stream.data_type]) for stream in self.streams),
+            dispatches=tuple(
+                replace(
+                    dispatch,
+                    data_type=renamed[dispatch.data_type],
+                    targets={value: renamed[target] for value, target in dispatch.targets.items()},
+                )
+                for dispatch in self.dispatches
+            ),
+            schema_package=self.schema_package,
         )
+
+
+@cache
+def _load_schema(package: str, qualified_name: str) -> dict[str, Any]:
+    text = resources.files(package).joinpath("schemas", f"{qualified_name}.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _with_topic(data_type: DataType, topic_name: str) -> DataType:

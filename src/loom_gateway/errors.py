@@ -15,8 +15,13 @@ __all__ = [
     "BatchTooLarge",
     "BrokerUnavailable",
     "ConfigurationError",
+    "DeviceDeleted",
+    "DeviceNotFound",
+    "DeviceRecordTooLarge",
     "FieldError",
     "GatewayNotReady",
+    "InvalidDevice",
+    "InvalidQuery",
     "InvalidReading",
     "LoomError",
     "MalformedBody",
@@ -165,3 +170,65 @@ class BatchFailed(LoomError):
 
     def extensions(self) -> dict[str, object]:
         return self.summary
+
+
+class InvalidDevice(InvalidReading):
+    """A device registration or patch that does not match the device record's schema."""
+
+    title = "Device does not match its schema"
+    problem_type = "invalid-device"
+
+
+class InvalidQuery(LoomError):
+    """A query parameter has a value the endpoint cannot use."""
+
+    status = 400
+    title = "Invalid query parameter"
+    problem_type = "invalid-query"
+
+    def __init__(self, detail: str, parameter: str) -> None:
+        super().__init__(detail)
+        self.parameter = parameter
+
+    def extensions(self) -> dict[str, object]:
+        return {"parameter": self.parameter}
+
+
+class DeviceNotFound(LoomError):
+    """No device of that id is registered, or it was deleted."""
+
+    status = 404
+    title = "Device not found"
+    problem_type = "device-not-found"
+
+    def __init__(self, device_id: str) -> None:
+        super().__init__(f"no device {device_id!r} is registered")
+        self.device_id = device_id
+
+    def extensions(self) -> dict[str, object]:
+        return {"device_id": self.device_id}
+
+
+class DeviceDeleted(LoomError):
+    """The device was soft-deleted: its readings and its re-registration are refused."""
+
+    status = 403
+    title = "Device deleted"
+    problem_type = "device-deleted"
+
+    def __init__(self, device_id: str, deleted_at: str | None, refused: str) -> None:
+        when = f" at {deleted_at}" if deleted_at else ""
+        super().__init__(f"device {device_id!r} was deleted{when}; {refused}")
+        self.device_id = device_id
+        self.deleted_at = deleted_at
+
+    def extensions(self) -> dict[str, object]:
+        return {"device_id": self.device_id, "deleted_at": self.deleted_at}
+
+
+class DeviceRecordTooLarge(LoomError):
+    """A device record would exceed its registry topic's record size limit."""
+
+    status = 413
+    title = "Device record too large"
+    problem_type = "device-record-too-large"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
 
 if TYPE_CHECKING:
     from loom_gateway.catalog import DataType
-    from loom_gateway.ingest.service import Outcome
+    from loom_gateway.errors import LoomError
 
 __all__ = ["Metrics"]
 
@@ -32,19 +31,15 @@ class Metrics:
             registry=self.registry,
         )
 
-    def count(self, data_type: DataType, outcomes: Iterable[Outcome]) -> None:
-        for outcome in outcomes:
-            if outcome.error is None:
-                label = "accepted"
-            elif outcome.error.status < 500:
-                label = "refused"
-            else:
-                label = "failed"
-            self.readings.labels(data_type.qualified_name, label).inc()
-
-    def refused(self, data_type: DataType) -> None:
-        """A request refused as a whole (malformed, invalid single reading, too large)."""
-        self.readings.labels(data_type.qualified_name, "refused").inc()
+    def count(self, data_type: DataType, error: LoomError | None) -> None:
+        """One reading's fate: accepted (Kafka has it), refused (4xx) or failed (5xx)."""
+        if error is None:
+            outcome = "accepted"
+        elif error.status < 500:
+            outcome = "refused"
+        else:
+            outcome = "failed"
+        self.readings.labels(data_type.qualified_name, outcome).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

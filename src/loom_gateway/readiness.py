@@ -6,21 +6,21 @@ __all__ = ["Readiness"]
 
 
 class Readiness:
-    """Not ready until the topic bootstrap has finished; ``reason`` says what is missing."""
+    """Ready when no component holds it back; each holder says why (topics, device registry…)."""
 
-    def __init__(self) -> None:
-        self._reason: str | None = "topics are not ensured yet"
+    def __init__(self, *holders: str) -> None:
+        self._reasons: dict[str, str] = {holder: f"{holder} not started yet" for holder in holders}
 
     @property
     def ready(self) -> bool:
-        return self._reason is None
+        return not self._reasons
 
     @property
     def reason(self) -> str | None:
-        return self._reason
+        return "; ".join(self._reasons.values()) or None
 
-    def mark_ready(self) -> None:
-        self._reason = None
+    def hold(self, holder: str, reason: str) -> None:
+        self._reasons[holder] = reason
 
-    def mark_not_ready(self, reason: str) -> None:
-        self._reason = reason
+    def release(self, holder: str) -> None:
+        self._reasons.pop(holder, None)

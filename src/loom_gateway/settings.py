@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
 
+    device_replica_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")] = None
+    """This process's name in the device-activity slots (``<device_id>/<replica_id>``). Unset: a random
+    id per process, so that restarts and worker processes never overwrite each other's counts. Set it
+    only to a name unique to one process (e.g. a StatefulSet pod's): a restart then continues its counts."""
+    device_activity_flush_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    """How often each process writes the device activity it counted since the last write."""
+
     @field_validator("kafka_bootstrap_servers")
     @classmethod
     def _servers_are_host_ports(cls, value: str) -> str:
@@ -70,6 +77,13 @@ class Settings(BaseSettings):
         for name in value.values():
             if not _TOPIC_NAME.match(name):
                 raise ValueError(f"{name!r} is not a valid Kafka topic name")
+        return value
+
+    @field_validator("device_replica_id")
+    @classmethod
+    def _replica_id_names_one_process(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("workers", 1) > 1:
+            raise ValueError("it names one process, but LOOM_WORKERS starts several; leave it unset")
         return value
 
     def topic_name(self, catalog_name: str) -> str:

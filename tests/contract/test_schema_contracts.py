@@ -40,7 +40,9 @@ def _canonical(value: dict[str, Any]) -> str:
     return json.dumps(json.loads(json.dumps(trimmed), parse_int=float), sort_keys=True)
 
 
-@pytest.mark.parametrize("data_type", CATALOG.data_types, ids=lambda data_type: data_type.qualified_name)
+@pytest.mark.parametrize(
+    "data_type", list(CATALOG.readings()), ids=lambda data_type: data_type.qualified_name
+)
 def test_generated_readings_are_published_exactly_when_valid(
     data_type: DataType, gateway_settings: Settings, topic_prefix: str
 ) -> None:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
-import sys
-import time
 import uuid
 
 import httpx
@@ -17,25 +12,11 @@ from click.testing import CliRunner
 
 from loom_catalog import CATALOG
 from loom_gateway.cli import main
-from loom_gateway.embedded_broker import free_port
 from loom_gateway.settings import Settings
+from tests.support.dev_server import running_dev_server
 from tests.support.kafka import read_topic
 
 pytestmark = pytest.mark.kafka
-
-
-def _wait_ready(base_url: str, process: subprocess.Popen[bytes], within_s: float = 30.0) -> None:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"loom-gateway exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("loom-gateway dev did not become ready")
 
 
 def _listening(port: int) -> bool:
@@ -44,42 +25,21 @@ def _listening(port: int) -> bool:
 
 
 def test_dev_serves_on_an_embedded_broker_and_stops_it_on_exit() -> None:
-    http_port, broker_port = free_port(), free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("LOOM_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "loom_gateway",
-            "dev",
-            "--port",
-            str(http_port),
-            "--broker-port",
-            str(broker_port),
-        ],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base_url = f"http://127.0.0.1:{http_port}"
-        _wait_ready(base_url, process)
-        reading = {
-            "device_id": "laptop-1",
-            "recorded_at": "2025-07-08T16:53:08.123",
-            "message_id": str(uuid.uuid4()),
-            "latitude": 1.5,
-            "longitude": 2.5,
-        }
-        response = httpx.post(f"{base_url}/sensor/gps", json=reading, timeout=15)
-        assert response.status_code == 202, response.text
-        records = read_topic(f"127.0.0.1:{broker_port}", "device.sensor.gps.raw", expected=1)
-        assert [json.loads(r.value)["message_id"] for r in records] == [reading["message_id"]]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=30)
-    assert b"DEVELOPMENT MODE" in stderr
-    assert not _listening(broker_port), "the embedded broker outlived loom-gateway dev"
+    reading = {
+        "device_id": "laptop-1",
+        "recorded_at": "2025-07-08T16:53:08.123",
+        "message_id": str(uuid.uuid4()),
+        "latitude": 1.5,
+        "longitude": 2.5,
+    }
+    with running_dev_server() as server:
+        response = httpx.post(f"{server.base_url}/sensor/gps", json=reading, timeout=15)
+        records = read_topic(server.bootstrap_servers, "device.sensor.gps.raw", expected=1)
+
+    assert response.status_code == 202, response.text
+    assert [json.loads(r.value)["message_id"] for r in records] == [reading["message_id"]]
+    assert "DEVELOPMENT MODE" in server.stderr
+    assert not _listening(server.broker_port), "the embedded broker outlived loom-gateway dev"
 
 
 def test_topics_plan_then_apply_then_plan(

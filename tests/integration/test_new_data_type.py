@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from codegen.generate import generate_into
+from loom_catalog import CATALOG
 from loom_gateway.catalog import load_catalog
 from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway
@@ -45,6 +46,7 @@ LIGHT_SCHEMA = {
         "received_at": {"$ref": "../../../common/v1.json#/$defs/received_at"},
         "lux": {"type": "number", "minimum": 0},
     },
+    "examples": [{"device_id": "watch-1", "recorded_at": "2025-07-08T16:53:08", "lux": 320.5}],
 }
 
 
@@ -64,7 +66,9 @@ def test_a_ninth_schema_gets_its_route_and_topic(
 
     catalog = load_catalog(f"{package}:CATALOG")
 
-    assert len(catalog.data_types) == 9
+    assert len(catalog.data_types) == len(CATALOG.data_types) + 1
+    new_routes = {route.path for route in catalog.routes} - {route.path for route in CATALOG.routes}
+    assert new_routes == {"/sensor/light"}
     with running_gateway(gateway_settings, catalog) as client:
         accepted = client.post(
             "/sensor/light", json={"device_id": "watch-1", "recorded_at": "2025-07-08T16:53:08", "lux": 320.5}

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 
 from loom_gateway.metrics import Metrics
@@ -41,9 +39,4 @@ def operations_handlers(readiness: Readiness, metrics: Metrics) -> list[HTTPRout
         metrics.ready.set(1 if readiness.ready else 0)
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    @get("/openapi.json", include_in_schema=False, sync_to_thread=False)
-    def openapi_document(request: Request[Any, Any, Any]) -> dict[str, Any]:
-        """The OpenAPI document at the path clients generators expect."""
-        return request.app.openapi_schema.to_schema()
-
-    return [healthz, readyz, metrics_endpoint, openapi_document]
+    return [healthz, readyz, metrics_endpoint]

@@ -12,12 +12,37 @@ from litestar.types import ExceptionHandlersMap
 
 from loom_gateway.errors import LoomError
 
-__all__ = ["PROBLEM_TYPE_BASE", "exception_handlers", "problem_response"]
+__all__ = ["PROBLEM_TYPE_BASE", "exception_handlers", "problem_document", "problem_response"]
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://loom-gateway.dev/problems/"
+
+
+def problem_document(error: LoomError, instance: str) -> dict[str, Any]:
+    """The RFC 9457 document for one of our errors (also sent as a WebSocket error frame)."""
+    return _document(
+        error.status, error.problem_type, error.title, error.detail, instance, error.extensions()
+    )
+
+
+def _document(
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str,
+    instance: str,
+    extensions: dict[str, object] | None,
+) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + problem_type,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **(extensions or {}),
+    }
 
 
 def problem_response(
@@ -30,14 +55,7 @@ def problem_response(
     retry_after: int | None = None,
     extensions: dict[str, object] | None = None,
 ) -> Response[bytes]:
-    document: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + problem_type,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        **(extensions or {}),
-    }
+    document = _document(status, problem_type, title, detail, instance, extensions)
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return Response(
         content=msgspec.json.encode(document),

@@ -1,4 +1,4 @@
-"""One data type's ingestion: validate, stamp server fields, publish, and report per reading."""
+"""Ingestion: validate, stamp server fields, publish, and report per reading."""
 
 from __future__ import annotations
 
@@ -6,19 +6,30 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pydantic import MISSING, BaseModel
 
 from loom_gateway.catalog import DataType
-from loom_gateway.errors import InvalidReading, LoomError, ReadingTooLarge
+from loom_gateway.errors import LoomError, ReadingTooLarge
 from loom_gateway.ingest.validation import parse_body
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
 
-__all__ = ["Ingestor", "Outcome", "Result"]
+__all__ = ["DeviceGate", "Ingestor", "Outcome", "Prepared", "Result", "Settler", "received_now"]
 
 _CONTENT_TYPE = ("content-type", b"application/json")
+
+
+class DeviceGate(Protocol):
+    """What ingestion asks of the device registry."""
+
+    def check(self, device_id: str) -> None:
+        """Raise (a LoomError) when this device may not write, e.g. because it was deleted."""
+
+    def seen(self, device_id: str, data_type: DataType) -> None:
+        """An accepted reading: count it towards the device's activity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,66 +38,105 @@ class Outcome:
 
     message_id: str | None
     trace_id: str | None
+    topic: str | None
     error: LoomError | None
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    topic: str
     is_array: bool
     outcomes: Sequence[Outcome]
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class Prepared:
+    """A valid reading, ready to publish."""
+
+    data_type: DataType
     record: Record
+    device_id: str
     message_id: str
     trace_id: str | None
+
+
+def received_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Settler:
+    """Publishes prepared readings together and reports each one's fate; shared by every route kind."""
+
+    def __init__(self, publisher: Publisher, metrics: Metrics, devices: DeviceGate | None = None) -> None:
+        self._publisher = publisher
+        self._metrics = metrics
+        self._devices = devices
+
+    async def settle(self, items: Sequence[Prepared | LoomError]) -> list[Outcome]:
+        items = [self._admit(item) for item in items]
+        publishable = [item for item in items if isinstance(item, Prepared)]
+        failures = iter(await self._publisher.publish([item.record for item in publishable]))
+        outcomes = []
+        for item in items:
+            if isinstance(item, LoomError):
+                outcomes.append(Outcome(None, None, None, item))
+                continue
+            error = next(failures)
+            self._metrics.count(item.data_type, error)
+            if error is None and self._devices is not None:
+                self._devices.seen(item.device_id, item.data_type)
+            outcomes.append(Outcome(item.message_id, item.trace_id, item.record.topic, error))
+        return outcomes
+
+    def refused(self, data_type: DataType, error: LoomError) -> None:
+        self._metrics.count(data_type, error)
+
+    def _admit(self, item: Prepared | LoomError) -> Prepared | LoomError:
+        if not isinstance(item, Prepared) or self._devices is None:
+            return item
+        try:
+            self._devices.check(item.device_id)
+        except LoomError as error:
+            self._metrics.count(item.data_type, error)
+            return error
+        return item
 
 
 class Ingestor:
     """Turns request bodies for one data type into acknowledged records on its topic."""
 
-    def __init__(self, data_type: DataType, publisher: Publisher, metrics: Metrics) -> None:
+    def __init__(self, data_type: DataType, settler: Settler) -> None:
         self.data_type = data_type
-        self._publisher = publisher
-        self._metrics = metrics
+        self._settler = settler
         self._schema_header = ("loom.schema", data_type.schema_id.encode())
+
+    def refused(self, error: LoomError) -> None:
+        """Count a reading refused before it reached ``ingest`` (a bad WebSocket frame, say)."""
+        self._settler.refused(self.data_type, error)
 
     async def ingest(self, body: bytes) -> Result:
         """Raises for a body refused as a whole; otherwise reports each reading."""
-        received_at = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        received_at = received_now()
         try:
             batch = parse_body(self.data_type, body)
-            prepared = [self._prepare(item, received_at) for item in batch.items]
+            prepared = [
+                item if isinstance(item, LoomError) else self.prepare(item, received_at)
+                for item in batch.items
+            ]
             if not batch.is_array and isinstance(prepared[0], LoomError):
                 raise prepared[0]
-        except LoomError:
-            self._metrics.refused(self.data_type)
+        except LoomError as error:
+            self._settler.refused(self.data_type, error)
             raise
-        publishable = [item for item in prepared if isinstance(item, _Prepared)]
-        failures = iter(await self._publisher.publish([item.record for item in publishable]))
-        outcomes = [
-            Outcome(None, None, item)
-            if isinstance(item, LoomError)
-            else Outcome(item.message_id, item.trace_id, next(failures))
-            for item in prepared
-        ]
-        self._metrics.count(self.data_type, outcomes)
-        if not batch.is_array and outcomes[0].error is not None:
-            raise outcomes[0].error
-        return Result(self.data_type.topic.name, batch.is_array, outcomes)
+        for item in prepared:
+            if isinstance(item, LoomError):
+                self._settler.refused(self.data_type, item)
+        outcomes = await self._settler.settle(prepared)
+        if not batch.is_array and (failure := outcomes[0].error) is not None:
+            raise failure
+        return Result(batch.is_array, outcomes)
 
-    def _prepare(self, item: BaseModel | InvalidReading, received_at: str) -> _Prepared | LoomError:
-        if isinstance(item, InvalidReading):
-            return item
-        try:
-            record, message_id = self._record(item, received_at)
-        except ReadingTooLarge as error:
-            return error
-        return _Prepared(record, message_id, _present(getattr(item, "trace_id", None)))
-
-    def _record(self, reading: BaseModel, received_at: str) -> tuple[Record, str]:
+    def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
+        """The record for a valid reading, with the server's fields set."""
         # Optional fields the client left out hold MISSING and are not serialised; what the
         # client sent (explicit nulls included) is published as sent.
         message_id = getattr(reading, "message_id", MISSING)
@@ -95,15 +145,18 @@ class Ingestor:
             setattr(reading, "message_id", message_id)  # noqa: B010
         setattr(reading, "received_at", received_at)  # noqa: B010
         value = reading.model_dump_json(by_alias=True).encode()
-        if len(value) > self.data_type.topic.max_message_bytes:
-            raise ReadingTooLarge(
-                f"the reading is {len(value)} bytes; {self.data_type.topic.name} takes at most "
-                f"{self.data_type.topic.max_message_bytes}"
+        topic = self.data_type.topic
+        if len(value) > topic.max_message_bytes:
+            return ReadingTooLarge(
+                f"the reading is {len(value)} bytes; {topic.name} takes at most {topic.max_message_bytes}"
             )
-        key = str(getattr(reading, self.data_type.key_field)).encode()
+        device_id = str(getattr(reading, self.data_type.key_field))
         headers = (("loom.message_id", message_id.encode()), self._schema_header, _CONTENT_TYPE)
-        return Record(self.data_type.topic.name, key, value, headers), message_id
-
-
-def _present(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+        trace_id = getattr(reading, "trace_id", None)
+        return Prepared(
+            data_type=self.data_type,
+            record=Record(topic.name, device_id.encode(), value, headers),
+            device_id=device_id,
+            message_id=message_id,
+            trace_id=trace_id if isinstance(trace_id, str) else None,
+        )

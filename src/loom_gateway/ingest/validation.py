@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
 
-__all__ = ["Batch", "field_errors", "parse_body"]
+__all__ = ["Batch", "field_errors", "parse_array", "parse_body", "validate_item"]
 
 # Pydantic's error types, named by the JSON Schema keyword a schema author knows.
 _RULES = {
@@ -54,20 +54,28 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
             _raise_if_not_json(error)
             raise _invalid(data_type, error, prefix="") from None
         return Batch(is_array=False, items=(reading,))
-    try:
-        items = pydantic_core.from_json(body)
-    except ValueError as error:
-        raise MalformedBody(f"the body is not valid JSON: {error}") from None
-    if len(items) > data_type.max_batch_items:
-        raise BatchTooLarge(f"{len(items)} readings in one request; at most {data_type.max_batch_items}")
+    items = parse_array(data_type, body)
     try:
         # The common case, every reading valid, in one pass over the bytes.
         return Batch(is_array=True, items=_list_adapter(data_type.model).validate_json(body, strict=True))
     except ValidationError:
         pass
     return Batch(
-        is_array=True, items=[_validate_item(data_type, item, index) for index, item in enumerate(items)]
+        is_array=True, items=[validate_item(data_type, item, f"/{index}") for index, item in enumerate(items)]
     )
+
+
+def parse_array(data_type: DataType, body: bytes) -> list[object]:
+    """The items of a JSON-array body, within the data type's batch limit."""
+    try:
+        items = pydantic_core.from_json(body)
+    except ValueError as error:
+        raise MalformedBody(f"the body is not valid JSON: {error}") from None
+    if not isinstance(items, list):
+        raise MalformedBody("the body must be a JSON array of readings")
+    if len(items) > data_type.max_batch_items:
+        raise BatchTooLarge(f"{len(items)} readings in one request; at most {data_type.max_batch_items}")
+    return items
 
 
 @cache
@@ -75,11 +83,15 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter[list[BaseModel]]:
     return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
-def _validate_item(data_type: DataType, item: object, index: int) -> BaseModel | InvalidReading:
+def validate_item(
+    data_type: DataType, item: object, prefix: str, *, relocate: Callable[[str], str] | None = None
+) -> BaseModel | InvalidReading:
+    """One parsed item, validated in JSON mode; ``relocate`` maps an error's top-level field to
+    the pointer prefix where the client sent it (``prefix`` otherwise)."""
     try:
         return data_type.model.model_validate_json(pydantic_core.to_json(item), strict=True)
     except ValidationError as error:
-        return _invalid(data_type, error, prefix=f"/{index}")
+        return _invalid(data_type, error, prefix=prefix, relocate=relocate)
 
 
 def _raise_if_not_json(error: ValidationError) -> None:
@@ -88,21 +100,29 @@ def _raise_if_not_json(error: ValidationError) -> None:
             raise MalformedBody(f"the body is not valid JSON: {problem['msg']}") from None
 
 
-def _invalid(data_type: DataType, error: ValidationError, prefix: str) -> InvalidReading:
-    errors = field_errors(error, prefix)
+def _invalid(
+    data_type: DataType, error: ValidationError, prefix: str, relocate: Callable[[str], str] | None = None
+) -> InvalidReading:
+    errors = field_errors(error, prefix, relocate)
     fields = ", ".join(sorted({e.pointer or "/" for e in errors}))
     return InvalidReading(f"{data_type.title} is invalid at {fields}", errors, data_type.schema_id)
 
 
-def field_errors(error: ValidationError, prefix: str = "") -> list[FieldError]:
-    return [
-        FieldError(
-            pointer=prefix + "".join(f"/{_escape(part)}" for part in problem["loc"]),
-            rule=_rule(problem["type"]),
-            message=problem["msg"],
+def field_errors(
+    error: ValidationError, prefix: str = "", relocate: Callable[[str], str] | None = None
+) -> list[FieldError]:
+    found = []
+    for problem in error.errors(include_url=False, include_input=False):
+        location = problem["loc"]
+        base = relocate(str(location[0])) if relocate is not None and location else prefix
+        found.append(
+            FieldError(
+                pointer=base + "".join(f"/{_escape(part)}" for part in location),
+                rule=_rule(problem["type"]),
+                message=problem["msg"],
+            )
         )
-        for problem in error.errors(include_url=False, include_input=False)
-    ]
+    return found
 
 
 def _rule(error_type: str) -> str:

@@ -14,6 +14,7 @@ __all__ = ["ensure_topics"]
 
 logger = logging.getLogger(__name__)
 
+_HOLDER = "topics"
 _FIRST_DELAY_S = 0.2
 _MAX_DELAY_S = 10.0
 
@@ -38,12 +39,12 @@ async def ensure_topics(
             logger.warning(
                 "topic bootstrap: broker not reachable (%s); retrying in %.1fs", error.detail, delay
             )
-            readiness.mark_not_ready(f"broker not reachable: {error.detail}")
+            readiness.hold(_HOLDER, f"broker not reachable: {error.detail}")
         except TopicBootstrapError as error:
             logger.error("topic bootstrap failed: %s; retrying in %.1fs", error.detail, delay)
-            readiness.mark_not_ready(error.detail)
+            readiness.hold(_HOLDER, error.detail)
         else:
-            readiness.mark_ready()
+            readiness.release(_HOLDER)
             logger.info("topic bootstrap: %d topic(s) ready", len(desired))
             return
         await asyncio.sleep(delay)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from loom_gateway.catalog import Compression
 from loom_gateway.settings import Settings
 
-__all__ = ["admin_config", "producer_config", "topic_compression"]
+__all__ = ["admin_config", "consumer_config", "producer_config", "topic_compression"]
 
 # Headroom over the largest record value: key, headers and batch framing.
 _RECORD_OVERHEAD_BYTES = 64 * 1024
@@ -37,6 +37,11 @@ def producer_config(
 
 def admin_config(settings: Settings) -> dict[str, str | int | float | bool]:
     return _common(settings)
+
+
+def consumer_config(settings: Settings, group_id: str) -> dict[str, str | int | float | bool]:
+    """A consumer that is assigned partitions (never joins a group) and commits nothing."""
+    return {**_common(settings), "group.id": group_id, "enable.auto.commit": False}
 
 
 def topic_compression(compression: Compression) -> str:

@@ -65,6 +65,7 @@ def desired_topics(catalog: Catalog, settings: Settings) -> list[DesiredTopic]:
                 "retention.ms": str(topic.retention_ms),
                 "compression.type": topic_compression(topic.compression),
                 "max.message.bytes": str(topic.max_message_bytes),
+                "cleanup.policy": topic.cleanup_policy,
             },
         )
         for topic in catalog.topics()

@@ -26,8 +26,11 @@ THERMOMETER = "device/sensor/thermometer/v1.json"
 DOOR = "device/state/door/v1.json"
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-TOPIC_PATTERN = (
-    r"'^(device|os|digital|external|task)(\\.[a-z][a-z0-9_]*){1,3}\\.(raw|ingest|aggregated|processed)$'"
+# As jsonschema quotes it in its message.
+TOPIC_PATTERN = repr(
+    json.loads((REPO / "codegen" / "vocabulary.schema.json").read_text("utf-8"))["properties"]["topic"][
+        "properties"
+    ]["name"]["pattern"]
 )
 
 RETENTION_PATTERN = "'^P([1-9][0-9]{0,3}D|T[1-9][0-9]{0,4}H)$'"
@@ -293,6 +296,33 @@ def test_bad_route(tree: FixtureTree) -> None:
 def test_missing_title(tree: FixtureTree) -> None:
     tree.edit(DOOR, lambda d: d.pop("title"))
     assert tree.problems() == [f"{DOOR}#/title: a data type needs a title; it names the generated model"]
+
+
+def test_nested_object_must_say_whether_other_keys_are_allowed(tree: FixtureTree) -> None:
+    """Left unsaid, the generated model would silently drop unknown keys of the nested object."""
+    tree.edit(
+        DOOR,
+        lambda d: d["properties"].update(
+            sensor={"type": "object", "properties": {"battery": {"type": "number"}}}
+        ),
+    )
+    assert tree.problems() == [
+        f"{DOOR}#/properties/sensor: an object with properties must set additionalProperties "
+        "(false, true or a schema)"
+    ]
+
+
+@pytest.mark.parametrize("allowed", [True, False, {"type": "string"}])
+def test_nested_object_that_says_whether_other_keys_are_allowed_is_fine(
+    tree: FixtureTree, allowed: object
+) -> None:
+    nested = {
+        "type": "object",
+        "properties": {"battery": {"type": "number"}},
+        "additionalProperties": allowed,
+    }
+    tree.edit(DOOR, lambda d: d["properties"].update(sensor=nested))
+    assert tree.problems() == []
 
 
 def test_blank_title(tree: FixtureTree) -> None:

@@ -46,7 +46,7 @@ def test_the_generated_catalog_has_one_topic_per_data_type() -> None:
     names = [topic.name for topic in CATALOG.topics()]
 
     assert names == [data_type.topic.name for data_type in CATALOG.data_types]
-    assert len(set(names)) == len(names) == 8
+    assert len(set(names)) == len(names) == len(CATALOG.data_types)
 
 
 def test_renamed_renames_every_topic() -> None:
@@ -102,17 +102,59 @@ def test_renamed_with_settings_applies_overrides_and_prefix() -> None:
 
     renamed = CATALOG.renamed(settings.topic_name)
 
-    assert {route.path: route.data_type.topic.name for route in renamed.routes} == {
+    topics = {route.path: route.data_type.topic.name for route in renamed.routes}
+    assert topics == {
+        route.path: "dev.device-metadata"
+        if route.data_type.topic.name == "device.metadata.raw"
+        else f"dev.{route.data_type.topic.name}"
+        for route in CATALOG.routes
+    }
+    assert {
+        path: topics[path]
+        for path in ("/audio/upload", "/device/metadata", "/sensor/gps", "/system/metadata")
+    } == {
         "/audio/upload": "dev.device.audio.raw",
         "/device/metadata": "dev.device-metadata",
-        "/sensor/accelerometer": "dev.device.sensor.accelerometer.raw",
         "/sensor/gps": "dev.device.sensor.gps.raw",
-        "/sensor/heartrate": "dev.device.health.heartrate.raw",
-        "/sensor/power": "dev.device.state.power.raw",
-        "/system/apps/android": "dev.device.system.apps.android.raw",
-        "/system/apps/macos": "dev.device.system.apps.macos.raw",
         "/system/metadata": "dev.device-metadata",
     }
+    assert [topic.name for topic in renamed.topics()] == [
+        "dev.device-metadata" if topic.name == "device.metadata.raw" else f"dev.{topic.name}"
+        for topic in CATALOG.topics()
+    ]
+
+
+def test_renamed_streams_and_dispatches_reach_the_renamed_data_types() -> None:
+    renamed = CATALOG.renamed(lambda name: f"x.{name}")
+
+    assert [stream.path for stream in renamed.streams] == [stream.path for stream in CATALOG.streams]
+    for stream, original in zip(renamed.streams, CATALOG.streams, strict=True):
+        assert stream.data_type in renamed.data_types
+        assert stream.data_type.topic.name == f"x.{original.data_type.topic.name}"
+    assert [dispatch.path for dispatch in renamed.dispatches] == [d.path for d in CATALOG.dispatches]
+    for dispatch, original in zip(renamed.dispatches, CATALOG.dispatches, strict=True):
+        assert (dispatch.discriminator, dispatch.payload) == (original.discriminator, original.payload)
+        assert dispatch.data_type.topic.name == f"x.{original.data_type.topic.name}"
+        assert dispatch.targets.keys() == original.targets.keys()
+        for value, target in dispatch.targets.items():
+            assert any(target is data_type for data_type in renamed.data_types)
+            assert target.topic.name == f"x.{original.targets[value].topic.name}"
+
+
+def test_readings_leave_out_the_registries() -> None:
+    readings = list(CATALOG.readings())
+
+    assert readings == [data_type for data_type in CATALOG.data_types if data_type.kind == "reading"]
+    assert {route.data_type for route in CATALOG.routes} <= set(readings)
+    for kind in ("device-registry", "device-activity"):
+        registry = CATALOG.of_kind(kind)
+        assert registry is not None
+        assert registry.kind == kind
+        assert registry not in readings
+
+
+def test_of_kind_is_none_when_the_catalog_has_no_such_data_type() -> None:
+    assert small_catalog().of_kind("device-registry") is None
 
 
 def test_renamed_without_changes_keeps_the_same_data_types() -> None:

@@ -37,6 +37,8 @@ def test_defaults() -> None:
         "kafka_linger_ms": 5.0,
         "kafka_queue_max_messages": 100_000,
         "kafka_bootstrap_timeout_s": 10.0,
+        "device_replica_id": None,
+        "device_activity_flush_s": 5.0,
     }
 
 

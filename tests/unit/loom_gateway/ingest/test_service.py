@@ -25,7 +25,7 @@ from loom_gateway.errors import (
     ReadingTooLarge,
 )
 from loom_gateway.ingest import service
-from loom_gateway.ingest.service import Ingestor, Outcome, Result
+from loom_gateway.ingest.service import Ingestor, Outcome, Result, Settler
 from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
 from tests.unit.loom_gateway.ingest.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, gps
@@ -76,7 +76,7 @@ def ingest(
     metrics: Metrics | None = None,
     data_type: DataType = DEVICE_SENSOR_GPS_V1,
 ) -> Result:
-    ingestor = Ingestor(data_type, publisher, metrics or Metrics())  # type: ignore[arg-type]
+    ingestor = Ingestor(data_type, Settler(publisher, metrics or Metrics()))  # type: ignore[arg-type]
     raw = body if isinstance(body, bytes) else encode(body)
     return asyncio.run(ingestor.ingest(raw))
 
@@ -101,7 +101,7 @@ def test_a_valid_reading_becomes_one_record_on_its_topic() -> None:
 
     result = ingest(body, publisher)
 
-    assert result == Result(GPS_TOPIC, False, [Outcome(MESSAGE_ID, None, None)])
+    assert result == Result(False, [Outcome(MESSAGE_ID, None, GPS_TOPIC, None)])
     assert publisher.calls == [
         [
             Record(
@@ -129,8 +129,8 @@ def test_every_client_body_is_published_as_sent_plus_the_server_fields(path: str
 
     [record] = publisher.records
     [outcome] = result.outcomes
-    assert record.topic == data_type.topic.name == result.topic
-    assert record.key == DEVICE_ID.encode()
+    assert record.topic == data_type.topic.name == outcome.topic
+    assert record.key == body[data_type.key_field].encode()
     assert published(record) == {**body, "message_id": outcome.message_id, "received_at": RECEIVED_AT}
 
 
@@ -207,7 +207,7 @@ def test_explicit_nulls_are_published_and_absent_keys_stay_absent() -> None:
 def test_a_string_trace_id_is_reported_in_the_outcome() -> None:
     result = ingest({**gps(), "trace_id": "trace-1"}, FakePublisher())
 
-    assert result.outcomes == [Outcome(MESSAGE_ID, "trace-1", None)]
+    assert result.outcomes == [Outcome(MESSAGE_ID, "trace-1", GPS_TOPIC, None)]
 
 
 def test_an_invalid_reading_is_refused_and_nothing_is_published() -> None:
@@ -274,7 +274,7 @@ def test_a_reading_exactly_at_the_topic_limit_is_published() -> None:
 
     result = ingest(gps(), publisher, data_type=at_limit)
 
-    assert result.outcomes == [Outcome(MESSAGE_ID, None, None)]
+    assert result.outcomes == [Outcome(MESSAGE_ID, None, GPS_TOPIC, None)]
     assert len(publisher.records[0].value) == size
 
 
@@ -303,8 +303,8 @@ def test_a_too_large_item_of_a_batch_is_refused_alone() -> None:
     result = ingest([gps(), large], publisher, data_type=limited)
 
     assert len(publisher.records) == 1
-    assert result.outcomes[0] == Outcome(MESSAGE_ID, None, None)
-    assert result.outcomes[1].message_id is None
+    assert result.outcomes[0] == Outcome(MESSAGE_ID, None, GPS_TOPIC, None)
+    assert (result.outcomes[1].message_id, result.outcomes[1].topic) == (None, None)
     assert isinstance(result.outcomes[1].error, ReadingTooLarge)
 
 
@@ -318,13 +318,13 @@ def test_a_batch_publishes_only_its_valid_readings_and_reports_each_in_order() -
 
     result = ingest([good[0], {**gps(), "longitude": "east"}, good[1]], publisher, metrics)
 
-    assert result.topic == GPS_TOPIC
     assert result.is_array is True
     assert [(o.message_id, o.error is None) for o in result.outcomes] == [
         (MESSAGE_ID, True),
         (None, False),
         (other_id, True),
     ]
+    assert [o.topic for o in result.outcomes] == [GPS_TOPIC, None, GPS_TOPIC]
     refused = result.outcomes[1].error
     assert isinstance(refused, InvalidReading)
     assert [e.pointer for e in refused.errors] == ["/1/longitude"]
@@ -344,9 +344,9 @@ def test_a_publisher_failure_for_one_item_is_that_items_outcome() -> None:
     result = ingest(bodies, publisher, metrics)
 
     assert result.outcomes == [
-        Outcome(bodies[0]["message_id"], None, None),
-        Outcome(bodies[1]["message_id"], None, failure),
-        Outcome(bodies[2]["message_id"], None, None),
+        Outcome(bodies[0]["message_id"], None, GPS_TOPIC, None),
+        Outcome(bodies[1]["message_id"], None, GPS_TOPIC, failure),
+        Outcome(bodies[2]["message_id"], None, GPS_TOPIC, None),
     ]
     assert (readings(metrics, "accepted"), readings(metrics, "failed")) == (2.0, 1.0)
     assert readings(metrics, "refused") is None
@@ -380,3 +380,76 @@ def test_metrics_are_labelled_with_the_qualified_data_type_name() -> None:
     ingest(gps(), FakePublisher(), metrics)
 
     assert b'loom_readings_total{data_type="device.sensor.gps.v1",outcome="accepted"} 1.0' in metrics.render()
+
+
+# The device gate.
+
+
+class Forbidden(LoomError):
+    status = 403
+    title = "Device may not write"
+    problem_type = "device-forbidden"
+
+
+class FakeDevices:
+    """Stands in for the device registry: refuses the listed devices, records what it saw."""
+
+    def __init__(self, *refused: str) -> None:
+        self.refused = set(refused)
+        self.checked: list[str] = []
+        self.seen_readings: list[tuple[str, DataType]] = []
+
+    def check(self, device_id: str) -> None:
+        self.checked.append(device_id)
+        if device_id in self.refused:
+            raise Forbidden(f"device {device_id} was deleted")
+
+    def seen(self, device_id: str, data_type: DataType) -> None:
+        self.seen_readings.append((device_id, data_type))
+
+
+def gated_ingest(body: object, publisher: FakePublisher, devices: FakeDevices, metrics: Metrics) -> Result:
+    ingestor = Ingestor(DEVICE_SENSOR_GPS_V1, Settler(publisher, metrics, devices))  # type: ignore[arg-type]
+    return asyncio.run(ingestor.ingest(encode(body)))
+
+
+def test_a_reading_of_a_refused_device_is_raised_counted_refused_and_not_published() -> None:
+    publisher, devices, metrics = FakePublisher(), FakeDevices(DEVICE_ID), Metrics()
+
+    with pytest.raises(Forbidden) as caught:
+        gated_ingest(gps(), publisher, devices, metrics)
+
+    assert caught.value.detail == f"device {DEVICE_ID} was deleted"
+    assert devices.checked == [DEVICE_ID]
+    assert publisher.records == []
+    assert devices.seen_readings == []
+    assert readings(metrics, "refused") == 1.0
+    assert readings(metrics, "accepted") is None
+
+
+def test_the_gate_refuses_only_its_devices_items_and_sees_only_acknowledged_readings() -> None:
+    failure = BrokerUnavailable("no delivery report from Kafka in time")
+    publisher, devices, metrics = FakePublisher(None, failure), FakeDevices("deleted-device"), Metrics()
+    bodies = [
+        gps(),
+        {**gps(), "device_id": "deleted-device", "message_id": str(uuid.uuid4())},
+        {**gps(), "device_id": "other-device", "message_id": str(uuid.uuid4())},
+        {**gps(), "latitude": 500},
+    ]
+
+    result = gated_ingest(bodies, publisher, devices, metrics)
+
+    # Invalid readings never reach the gate; the refused device's reading never reaches Kafka.
+    assert devices.checked == [DEVICE_ID, "deleted-device", "other-device"]
+    assert [record.key for record in publisher.records] == [DEVICE_ID.encode(), b"other-device"]
+    assert result.outcomes[0] == Outcome(MESSAGE_ID, None, GPS_TOPIC, None)
+    assert isinstance(result.outcomes[1].error, Forbidden)
+    assert (result.outcomes[1].message_id, result.outcomes[1].topic) == (None, None)
+    assert result.outcomes[2] == Outcome(bodies[2]["message_id"], None, GPS_TOPIC, failure)
+    assert isinstance(result.outcomes[3].error, InvalidReading)
+    assert devices.seen_readings == [(DEVICE_ID, DEVICE_SENSOR_GPS_V1)]
+    assert (readings(metrics, "accepted"), readings(metrics, "refused"), readings(metrics, "failed")) == (
+        1.0,
+        2.0,
+        1.0,
+    )

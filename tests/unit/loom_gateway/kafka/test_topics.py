@@ -9,7 +9,7 @@ import pytest
 
 from loom_catalog import CATALOG
 from loom_catalog.catalog import DEVICE_AUDIO_V1, DEVICE_SENSOR_GPS_V1
-from loom_gateway.catalog import Catalog, Route
+from loom_gateway.catalog import Catalog, Kind, Route
 from loom_gateway.kafka.topics import (
     Action,
     DesiredTopic,
@@ -27,7 +27,12 @@ WANTED = DesiredTopic(
     name="device.sensor.gps.raw",
     partitions=6,
     replication_factor=3,
-    configs={"retention.ms": "2592000000", "compression.type": "zstd", "max.message.bytes": "65536"},
+    configs={
+        "retention.ms": "2592000000",
+        "compression.type": "zstd",
+        "max.message.bytes": "65536",
+        "cleanup.policy": "delete",
+    },
 )
 
 
@@ -43,13 +48,23 @@ def test_desired_topics_fill_in_the_deployment_defaults() -> None:
             name="device.sensor.gps.raw",
             partitions=3,
             replication_factor=3,
-            configs={"retention.ms": "2592000000", "compression.type": "zstd", "max.message.bytes": "65536"},
+            configs={
+                "retention.ms": "2592000000",
+                "compression.type": "zstd",
+                "max.message.bytes": "65536",
+                "cleanup.policy": "delete",
+            },
         ),
         DesiredTopic(
             name="device.audio.raw",
             partitions=12,
             replication_factor=3,
-            configs={"retention.ms": "604800000", "compression.type": "zstd", "max.message.bytes": "8388608"},
+            configs={
+                "retention.ms": "604800000",
+                "compression.type": "zstd",
+                "max.message.bytes": "8388608",
+                "cleanup.policy": "delete",
+            },
         ),
     ]
 
@@ -63,13 +78,46 @@ def test_desired_topics_say_uncompressed_for_codec_none() -> None:
     assert topic.configs["compression.type"] == "uncompressed"
 
 
+def test_a_compacted_topic_keeps_its_policy_and_its_own_partition_count() -> None:
+    state = replace(
+        DEVICE_SENSOR_GPS_V1,
+        topic=replace(DEVICE_SENSOR_GPS_V1.topic, partitions=1, cleanup_policy="compact"),
+        kind="device-registry",
+    )
+    catalog = Catalog(data_types=(state,), routes=())
+
+    [topic] = desired_topics(catalog, load_settings(kafka_default_partitions=12))
+
+    assert topic.partitions == 1
+    assert topic.configs["cleanup.policy"] == "compact"
+
+
 def test_desired_topics_cover_the_generated_catalog_once_each() -> None:
     topics = desired_topics(CATALOG, load_settings())
 
     assert [topic.name for topic in topics] == [topic.name for topic in CATALOG.topics()]
-    assert {topic.partitions for topic in topics} == {6}
+    # Readings take the deployment's default (6); registries may declare their own count.
+    assert [topic.partitions for topic in topics] == [spec.partitions or 6 for spec in CATALOG.topics()]
+    reading_topics = {data_type.topic.name for data_type in CATALOG.readings()}
+    assert {topic.partitions for topic in topics if topic.name in reading_topics} == {6}
     assert {topic.replication_factor for topic in topics} == {1}
+    assert [topic.configs["cleanup.policy"] for topic in topics] == [
+        spec.cleanup_policy for spec in CATALOG.topics()
+    ]
     assert all(isinstance(value, str) for topic in topics for value in topic.configs.values())
+
+
+@pytest.mark.parametrize("kind", ["device-registry", "device-activity"])
+def test_the_registry_topics_are_compacted(kind: Kind) -> None:
+    registry = CATALOG.of_kind(kind)
+    assert registry is not None
+
+    [topic] = [
+        topic for topic in desired_topics(CATALOG, load_settings()) if topic.name == registry.topic.name
+    ]
+
+    assert topic.configs["cleanup.policy"] == "compact"
+    assert topic.partitions == (registry.topic.partitions or 6)
 
 
 def test_a_missing_topic_is_to_be_created() -> None:
@@ -78,7 +126,7 @@ def test_a_missing_topic_is_to_be_created() -> None:
 
 def test_a_matching_topic_is_ok_whatever_else_it_configures() -> None:
     existing = ExistingTopic(
-        name=WANTED.name, partitions=6, configs={**WANTED.configs, "cleanup.policy": "delete"}
+        name=WANTED.name, partitions=6, configs={**WANTED.configs, "segment.ms": "604800000"}
     )
 
     assert _compare(WANTED, existing) == PlannedTopic(WANTED, Action.OK, ())
@@ -98,6 +146,7 @@ def test_a_differing_topic_is_drift_with_every_difference_in_key_order() -> None
         Action.DRIFT,
         (
             "partitions 3, catalog wants 6",
+            "cleanup.policy unset, catalog wants delete",
             "compression.type producer, catalog wants zstd",
             "max.message.bytes unset, catalog wants 65536",
             "retention.ms 604800000, catalog wants 2592000000",
@@ -105,9 +154,19 @@ def test_a_differing_topic_is_drift_with_every_difference_in_key_order() -> None
     )
     assert planned.describe() == (
         "device.sensor.gps.raw: drift (partitions 3, catalog wants 6; "
+        "cleanup.policy unset, catalog wants delete; "
         "compression.type producer, catalog wants zstd; "
         "max.message.bytes unset, catalog wants 65536; "
         "retention.ms 604800000, catalog wants 2592000000)"
+    )
+
+
+def test_a_compacted_topic_found_with_delete_is_drift() -> None:
+    compacted = replace(WANTED, configs={**WANTED.configs, "cleanup.policy": "compact"})
+    existing = ExistingTopic(name=WANTED.name, partitions=6, configs=dict(WANTED.configs))
+
+    assert _compare(compacted, existing) == PlannedTopic(
+        compacted, Action.DRIFT, ("cleanup.policy delete, catalog wants compact",)
     )
 
 

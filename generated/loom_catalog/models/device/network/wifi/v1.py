@@ -1,0 +1,127 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from ....common import v1
+
+
+class WiFiNetworkReading(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    device_id: Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ]
+    recorded_at: Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    timestamp: Annotated[
+        str | None | MISSING,
+        Field(
+            description="An ISO-8601 date-time as in date_time, or null.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = MISSING
+    message_id: Annotated[
+        str | MISSING,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ] = MISSING
+    trace_id: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Optional distributed-trace id; the Loom mobile client always sends null.",
+            max_length=128,
+        ),
+    ] = MISSING
+    services_encountered: Annotated[
+        list[v1.ServicesEncounteredItem] | None | MISSING,
+        Field(
+            description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
+            max_length=64,
+        ),
+    ] = MISSING
+    content_hash: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Opaque client-side hash of the reading's content.",
+            max_length=256,
+        ),
+    ] = MISSING
+    received_at: Annotated[
+        str | MISSING,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = MISSING
+    ssid: Annotated[
+        str,
+        Field(
+            description="Network name as the platform reports it (Android may quote it or report <unknown ssid>); empty for hidden networks.",
+            max_length=256,
+        ),
+    ]
+    bssid: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Access point MAC address as the platform reports it, or null when unavailable.",
+            max_length=64,
+        ),
+    ] = MISSING
+    signal_strength: Annotated[
+        int,
+        Field(
+            description="Received signal strength in dBm (the mobile client always sends -50).",
+            ge=-127,
+            le=0,
+        ),
+    ]
+    frequency: Annotated[
+        float | None | MISSING,
+        Field(
+            description="Channel centre frequency in MHz, or null (the mobile client always sends null).",
+            ge=0.0,
+        ),
+    ] = MISSING
+    channel: Annotated[
+        int | None | MISSING,
+        Field(
+            description="Wi-Fi channel number, or null (the mobile client always sends null).",
+            ge=0,
+        ),
+    ] = MISSING
+    security: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Security protocol (e.g. WPA2, WPA3, open), or null (the mobile client always sends null).",
+            max_length=64,
+        ),
+    ] = MISSING
+    connected: Annotated[
+        bool, Field(description="Whether the device is connected to this network.")
+    ]
+    ip_address: Annotated[
+        str | None | MISSING,
+        Field(
+            description="The device's IP address on this network (IPv4 or IPv6), or null when not connected or unknown.",
+            max_length=64,
+        ),
+    ] = MISSING

@@ -1,0 +1,183 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
+
+from __future__ import annotations
+
+from enum import Enum, StrEnum
+from typing import Annotated
+
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+
+from ....common import v1
+
+
+class ResponseStatus(Enum):
+    accepted = "accepted"
+    declined = "declined"
+    tentative = "tentative"
+    needs_action = "needs_action"
+    NoneType_None = None
+
+
+class Attendee(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    email: Annotated[
+        str,
+        Field(
+            description="The attendee's e-mail address.", max_length=320, min_length=1
+        ),
+    ]
+    name: Annotated[
+        str | None | MISSING,
+        Field(description="The attendee's display name, or null.", max_length=256),
+    ] = MISSING
+    response_status: Annotated[
+        ResponseStatus | None | MISSING,
+        Field(
+            description="The attendee's answer, or null when the source does not say."
+        ),
+    ] = MISSING
+
+
+class Status(Enum):
+    confirmed = "confirmed"
+    tentative = "tentative"
+    cancelled = "cancelled"
+    NoneType_None = None
+
+
+class Source(StrEnum):
+    google = "google"
+    outlook = "outlook"
+    caldav = "caldav"
+    ics = "ics"
+    other = "other"
+
+
+class CalendarEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    device_id: Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ]
+    recorded_at: Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    timestamp: Annotated[
+        str | None | MISSING,
+        Field(
+            description="An ISO-8601 date-time as in date_time, or null.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = MISSING
+    message_id: Annotated[
+        str | MISSING,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ] = MISSING
+    trace_id: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Optional distributed-trace id; the Loom mobile client always sends null.",
+            max_length=128,
+        ),
+    ] = MISSING
+    services_encountered: Annotated[
+        list[v1.ServicesEncounteredItem] | None | MISSING,
+        Field(
+            description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
+            max_length=64,
+        ),
+    ] = MISSING
+    content_hash: Annotated[
+        str | None | MISSING,
+        Field(
+            description="Opaque client-side hash of the reading's content.",
+            max_length=256,
+        ),
+    ] = MISSING
+    received_at: Annotated[
+        str | MISSING,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = MISSING
+    event_id: Annotated[
+        str,
+        Field(
+            description="The source's id of the event (the iCalendar UID for CalDAV and ICS).",
+            max_length=1024,
+            min_length=1,
+        ),
+    ]
+    calendar_id: Annotated[
+        str | None | MISSING,
+        Field(
+            description="The source's id of the calendar holding the event, or null.",
+            max_length=1024,
+        ),
+    ] = MISSING
+    title: Annotated[
+        str | None | MISSING,
+        Field(
+            description="The event's title (summary), or null when it has none.",
+            max_length=4096,
+        ),
+    ] = MISSING
+    description: Annotated[
+        str | None | MISSING,
+        Field(
+            description="The event's description (plain text or the source's HTML), or null.",
+            max_length=32768,
+        ),
+    ] = MISSING
+    location: Annotated[
+        str | None | MISSING,
+        Field(description="The event's location, or null.", max_length=4096),
+    ] = MISSING
+    start_time: Annotated[
+        str,
+        Field(
+            description="When the event starts.",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ]
+    end_time: Annotated[
+        str | None | MISSING,
+        Field(
+            description="When the event ends, or null when the source gives no end.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ] = MISSING
+    all_day: Annotated[
+        bool | None | MISSING,
+        Field(
+            description="Whether it is an all-day event; absent or null means false."
+        ),
+    ] = MISSING
+    attendees: Annotated[
+        list[Attendee] | MISSING,
+        Field(description="The event's attendees, organiser included.", max_length=500),
+    ] = MISSING
+    status: Annotated[
+        Status | None | MISSING,
+        Field(description="The event's status, or null when the source does not say."),
+    ] = MISSING
+    source: Annotated[Source, Field(description="Where the event was fetched from.")]

@@ -1,0 +1,121 @@
+"""The /devices endpoints. Bodies are validated by the registry (strictly, with the generated
+model); errors are raised as LoomErrors and become problem documents in ``http.problems``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, delete, get, patch, post
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
+
+from loom_gateway.devices._table import MAX_LIMIT, DeviceQuery
+from loom_gateway.devices.registry import DeviceRegistry
+from loom_gateway.http.media import require_json
+
+__all__ = ["device_handlers"]
+
+_TAGS = ["devices"]
+_PATH = "/devices/{device_id:str}"
+
+
+def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
+    """Handlers for every /devices endpoint, answering from ``registry``."""
+    max_body_bytes = registry.max_body_bytes
+
+    @post(
+        "/devices",
+        tags=_TAGS,
+        summary="Register a device",
+        description="Upsert: a known device takes the posted fields (others keep their values) and keeps "
+        "first_seen_at and created_at. The timestamps and is_active are set by the gateway. A deleted "
+        "device is refused (403) until it is restored.",
+        request_max_body_size=max_body_bytes,
+        status_code=201,
+    )
+    async def register_device(request: Request[Any, Any, Any]) -> Response[bytes]:
+        require_json(request, "device")
+        registry.require_loaded()
+        return _json(await registry.register(await request.body()), 201)
+
+    @get(
+        "/devices",
+        tags=_TAGS,
+        summary="List devices",
+        description="A JSON array in registration order. Query: device_type, service_name, "
+        f"is_active (true by default; false lists the deleted ones), limit (1-{MAX_LIMIT}, default 100), "
+        "offset.",
+        sync_to_thread=False,
+    )
+    def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
+        registry.require_loaded()
+        return _json(registry.find(DeviceQuery.parse(dict(request.query_params))))
+
+    @get(
+        "/devices/activity",
+        tags=_TAGS,
+        summary="Device activity",
+        description="Per device that sent readings: when the gateway last accepted one, and how many of "
+        "each data type, summed over every gateway replica (counts reach other replicas within "
+        "LOOM_DEVICE_ACTIVITY_FLUSH_S).",
+        sync_to_thread=False,
+    )
+    def device_activity() -> Response[bytes]:
+        registry.require_loaded()
+        return _json(registry.activity())
+
+    @get(_PATH, tags=_TAGS, summary="Get a device", sync_to_thread=False)
+    def get_device(device_id: FromPath[str]) -> Response[bytes]:
+        registry.require_loaded()
+        return _json(registry.get(device_id))
+
+    @patch(
+        _PATH,
+        tags=_TAGS,
+        summary="Change a device",
+        description="A JSON merge patch (RFC 7396) of the device's own fields; the gateway's fields "
+        "(timestamps, is_active, deleted_at) and device_id cannot be changed.",
+        request_max_body_size=max_body_bytes,
+    )
+    async def patch_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
+        require_json(request, "device")
+        registry.require_loaded()
+        return _json(await registry.patch(device_id, await request.body()))
+
+    @delete(
+        _PATH,
+        tags=_TAGS,
+        summary="Delete a device",
+        description="Soft delete: the device is hidden and its readings are refused (403) from then on. "
+        "Answers with the deleted device.",
+        status_code=200,
+    )
+    async def delete_device(device_id: FromPath[str]) -> Response[bytes]:
+        registry.require_loaded()
+        return _json(await registry.delete(device_id))
+
+    @post(
+        f"{_PATH}/restore",
+        tags=_TAGS,
+        summary="Restore a deleted device",
+        description="Reactivates a deleted device: it is listed again and its readings are accepted.",
+        status_code=200,
+    )
+    async def restore_device(device_id: FromPath[str]) -> Response[bytes]:
+        registry.require_loaded()
+        return _json(await registry.restore(device_id))
+
+    return [
+        register_device,
+        list_devices,
+        device_activity,
+        get_device,
+        patch_device,
+        delete_device,
+        restore_device,
+    ]
+
+
+def _json(body: object, status: int = 200) -> Response[bytes]:
+    return Response(msgspec.json.encode(body), status_code=status, media_type="application/json")
