@@ -21,7 +21,7 @@ from loom_gateway.ingest import service
 from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.metrics import Metrics
 from loom_gateway.readiness import Readiness
-from tests.unit.loom_gateway.ingest.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES
+from tests.support.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES
 from tests.unit.loom_gateway.ingest.test_service import (
     RECEIVED_AT,
     FakePublisher,

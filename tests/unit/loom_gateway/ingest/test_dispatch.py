@@ -25,7 +25,7 @@ from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.service import Ingestor, Outcome, Result, Settler
 from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
-from tests.unit.loom_gateway.ingest.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, envelope
+from tests.support.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, envelope
 from tests.unit.loom_gateway.ingest.test_service import (
     RECEIVED_AT,
     FakePublisher,

@@ -28,7 +28,7 @@ from loom_gateway.ingest import service
 from loom_gateway.ingest.service import Ingestor, Outcome, Result, Settler
 from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
-from tests.unit.loom_gateway.ingest.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, gps
+from tests.support.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, gps
 
 GPS_TOPIC = "device.sensor.gps.raw"
 GPS_SCHEMA = b"https://schemas.loom-gateway.dev/device/sensor/gps/v1.json"

@@ -20,7 +20,7 @@ from loom_catalog.catalog import (
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
 from loom_gateway.ingest.validation import Batch, parse_body
-from tests.unit.loom_gateway.ingest.mobile_bodies import ROUTE_BODIES, envelope, gps
+from tests.support.mobile_bodies import ROUTE_BODIES, envelope, gps
 
 DATA_TYPE_OF = {route.path: route.data_type for route in CATALOG.routes}
 
