@@ -52,3 +52,10 @@ def codegen_check(session: nox.Session) -> None:
     """Fail with a diff when generated/ is stale."""
     install(session, "codegen", editable=True)
     session.run("python", "-m", "codegen", "check", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Throughput benchmark against an embedded broker (needs wrk). Args go to benchmarks/run.py."""
+    install(session, "test")
+    session.run("python", "-m", "benchmarks.run", *session.posargs)

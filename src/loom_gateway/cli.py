@@ -116,8 +116,8 @@ def _serve(settings: Settings) -> None:
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:
-    """The settings as LOOM_* variables, so worker processes build the same ones."""
-    values = settings.model_dump(mode="json")
+    """The settings as LOOM_* variables, so worker processes build the same ones (unset stays unset)."""
+    values = settings.model_dump(mode="json", exclude_none=True)
     return {
         f"LOOM_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
         for name, value in values.items()

@@ -22,6 +22,7 @@ class Metrics:
             ["data_type", "outcome"],
             registry=self.registry,
         )
+        self._children: dict[tuple[str, str], Counter] = {}
         self.ready = Gauge(
             "loom_ready", "1 when topics are ensured and readings are accepted.", registry=self.registry
         )
@@ -31,15 +32,19 @@ class Metrics:
             registry=self.registry,
         )
 
-    def count(self, data_type: DataType, error: LoomError | None) -> None:
-        """One reading's fate: accepted (Kafka has it), refused (4xx) or failed (5xx)."""
+    def count(self, data_type: DataType, error: LoomError | None, readings: int = 1) -> None:
+        """Readings' fate: accepted (Kafka has it), refused (4xx) or failed (5xx)."""
         if error is None:
             outcome = "accepted"
         elif error.status < 500:
             outcome = "refused"
         else:
             outcome = "failed"
-        self.readings.labels(data_type.qualified_name, outcome).inc()
+        key = (data_type.qualified_name, outcome)
+        child = self._children.get(key)
+        if child is None:  # labels() costs a lock and a tuple per call: keep the children
+            child = self._children[key] = self.readings.labels(*key)
+        child.inc(readings)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     """Catalog topic name → real topic name, as a JSON object, for clusters with their own naming."""
     kafka_delivery_timeout_ms: Annotated[int, Field(ge=1000, le=300_000)] = 10_000
     """How long a record may wait for the broker's acknowledgement before the request fails with 503."""
-    kafka_linger_ms: Annotated[float, Field(ge=0, le=1000)] = 5.0
+    kafka_linger_ms: Annotated[float, Field(ge=0, le=1000)] = 1.0
     """librdkafka linger.ms: how long to wait to fill a batch."""
     kafka_queue_max_messages: Annotated[int, Field(ge=1000)] = 100_000
     """Records the producer may hold before new requests get 503 (librdkafka queue.buffering.max.messages)."""

@@ -298,11 +298,11 @@ class DeviceRegistry:
             )
         key = str(stored[self._rules.key_field])
         write_id = uuid.uuid4().hex
-        headers = (
+        headers: list[tuple[str, str | bytes | None]] = [
             (_WRITE_ID_HEADER, write_id.encode()),
             ("loom.schema", self._devices.schema_id.encode()),
             _CONTENT_TYPE,
-        )
+        ]
         [error] = await self._publisher.publish([Record(topic.name, key.encode(), value, headers)])
         if error is not None:
             raise error
@@ -317,7 +317,10 @@ class DeviceRegistry:
             logger.error("device activity slot %s cannot be written: %s", slot.key, error)
             return None
         value = record.model_dump_json(by_alias=True).encode()
-        headers = (("loom.schema", self._activity.schema_id.encode()), _CONTENT_TYPE)
+        headers: list[tuple[str, str | bytes | None]] = [
+            ("loom.schema", self._activity.schema_id.encode()),
+            _CONTENT_TYPE,
+        ]
         return Record(self._activity.topic.name, slot.key.encode(), value, headers)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -65,9 +67,28 @@ def problem_response(
     )
 
 
-def _loom_error(request: Request[Any, Any, Any], error: LoomError) -> Response[bytes]:
+class _RateLimitedLog:
+    """At most one line per problem type per interval: under overload or an outage every
+    request fails the same way, and a line each would put logging on the hot path."""
+
+    def __init__(self, interval_s: float = 5.0) -> None:
+        self._interval_s = interval_s
+        self._last: dict[str, float] = {}
+        self._suppressed: dict[str, int] = {}
+
+    def warning(self, key: str, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last.get(key, -self._interval_s) < self._interval_s:
+            self._suppressed[key] = self._suppressed.get(key, 0) + 1
+            return
+        self._last[key] = now
+        suppressed = self._suppressed.pop(key, 0)
+        logger.warning("%s%s", message, f" (and {suppressed} more like it)" if suppressed else "")
+
+
+def _loom_error(request: Request[Any, Any, Any], error: LoomError, log: _RateLimitedLog) -> Response[bytes]:
     if error.status >= 500:
-        logger.warning("%s %s: %s", request.method, request.url.path, error.detail)
+        log.warning(error.problem_type, f"{request.method} {request.url.path}: {error.detail}")
     return problem_response(
         error.status,
         error.problem_type,
@@ -101,4 +122,10 @@ def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[b
 
 
 def exception_handlers() -> ExceptionHandlersMap:
-    return {LoomError: _loom_error, HTTPException: _http_error, Exception: _unexpected}
+    """The app's handlers; each app gets its own log limiter (no module-level state)."""
+    log = _RateLimitedLog()
+    return {
+        LoomError: partial(_loom_error, log=log),
+        HTTPException: _http_error,
+        Exception: _unexpected,
+    }

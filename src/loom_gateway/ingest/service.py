@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pydantic import MISSING, BaseModel
 
@@ -20,6 +20,8 @@ from loom_gateway.metrics import Metrics
 __all__ = ["DeviceGate", "Ingestor", "Outcome", "Prepared", "Result", "Settler", "received_now"]
 
 _CONTENT_TYPE = ("content-type", b"application/json")
+_SERVER_SET: set[str] = {"received_at"}
+"""Replaced by the gateway's value whatever the client sent."""
 
 
 class DeviceGate(Protocol):
@@ -32,8 +34,7 @@ class DeviceGate(Protocol):
         """An accepted reading: count it towards the device's activity."""
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What became of one reading: ``error`` is None when the broker acknowledged it."""
 
     message_id: str | None
@@ -48,8 +49,7 @@ class Result:
     outcomes: Sequence[Outcome]
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """A valid reading, ready to publish."""
 
     data_type: DataType
@@ -76,15 +76,21 @@ class Settler:
         publishable = [item for item in items if isinstance(item, Prepared)]
         failures = iter(await self._publisher.publish([item.record for item in publishable]))
         outcomes = []
+        accepted: dict[DataType, int] = {}
         for item in items:
             if isinstance(item, LoomError):
                 outcomes.append(Outcome(None, None, None, item))
                 continue
             error = next(failures)
-            self._metrics.count(item.data_type, error)
-            if error is None and self._devices is not None:
-                self._devices.seen(item.device_id, item.data_type)
+            if error is None:
+                accepted[item.data_type] = accepted.get(item.data_type, 0) + 1
+                if self._devices is not None:
+                    self._devices.seen(item.device_id, item.data_type)
+            else:
+                self._metrics.count(item.data_type, error)
             outcomes.append(Outcome(item.message_id, item.trace_id, item.record.topic, error))
+        for data_type, count in accepted.items():
+            self._metrics.count(data_type, None, count)
         return outcomes
 
     def refused(self, data_type: DataType, error: LoomError) -> None:
@@ -138,20 +144,26 @@ class Ingestor:
     def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
         """The record for a valid reading, with the server's fields set."""
         # Optional fields the client left out hold MISSING and are not serialised; what the
-        # client sent (explicit nulls included) is published as sent.
+        # client sent (explicit nulls included) is published as sent. The server's fields are
+        # appended to the serialised object: cheaper than setting them on the model.
         message_id = getattr(reading, "message_id", MISSING)
+        server_fields = b',"received_at":"' + received_at.encode() + b'"'
         if message_id is MISSING:
             message_id = str(uuid.uuid4())
-            setattr(reading, "message_id", message_id)  # noqa: B010
-        setattr(reading, "received_at", received_at)  # noqa: B010
-        value = reading.model_dump_json(by_alias=True).encode()
+            server_fields += b',"message_id":"' + message_id.encode() + b'"'
+        dumped = reading.model_dump_json(by_alias=True, exclude=_SERVER_SET).encode()
+        value = dumped[:-1] + (server_fields if dumped != b"{}" else server_fields[1:]) + b"}"
         topic = self.data_type.topic
         if len(value) > topic.max_message_bytes:
             return ReadingTooLarge(
                 f"the reading is {len(value)} bytes; {topic.name} takes at most {topic.max_message_bytes}"
             )
         device_id = str(getattr(reading, self.data_type.key_field))
-        headers = (("loom.message_id", message_id.encode()), self._schema_header, _CONTENT_TYPE)
+        headers: list[tuple[str, str | bytes | None]] = [
+            ("loom.message_id", message_id.encode()),
+            self._schema_header,
+            _CONTENT_TYPE,
+        ]
         trace_id = getattr(reading, "trace_id", None)
         return Prepared(
             data_type=self.data_type,

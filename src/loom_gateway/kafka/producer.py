@@ -72,20 +72,21 @@ class Publisher:
         return left
 
     async def publish(self, records: Sequence[Record]) -> list[LoomError | None]:
-        """Produce every record; one outcome per record, None meaning the broker acknowledged it."""
-        loop = self._running_loop()
-        futures: list[asyncio.Future[None]] = []
+        """Produce every record; one outcome per record, None meaning the broker acknowledged it.
+
+        The records of one call share one future, settled on the loop once the last delivery
+        report is in: one cross-thread wake-up per request, not one per record.
+        """
         outcomes: list[LoomError | None] = [None] * len(records)
-        waiting: list[int] = []
+        group = _DeliveryGroup(self._running_loop(), outcomes)
         for index, record in enumerate(records):
-            future: asyncio.Future[None] = loop.create_future()
             try:
                 self._producers[self._codec_of[record.topic]].produce(
                     record.topic,
                     value=record.value,
                     key=record.key,
-                    headers=list(record.headers),
-                    on_delivery=partial(_report, loop, future),
+                    headers=record.headers,
+                    on_delivery=partial(group.report, index),
                 )
             except BufferError:
                 outcomes[index] = Overloaded("the producer queue is full")
@@ -93,19 +94,13 @@ class Publisher:
             except confluent_kafka.KafkaException as error:
                 outcomes[index] = _classify(error.args[0])
                 continue
-            futures.append(future)
-            waiting.append(index)
-        if futures:
+            group.expect(index)
+        if group.seal():
             timeout = self._settings.kafka_delivery_timeout_ms / 1000 + _REPORT_GRACE_S
-            _, pending = await asyncio.wait(futures, timeout=timeout)
-            for index, future in zip(waiting, futures, strict=True):
-                if future in pending:
-                    future.cancel()
-                    outcomes[index] = BrokerUnavailable("no delivery report from Kafka in time")
-                elif (failure := future.exception()) is not None:
-                    outcomes[index] = (
-                        failure if isinstance(failure, LoomError) else BrokerUnavailable(str(failure))
-                    )
+            try:
+                await asyncio.wait_for(asyncio.shield(group.done), timeout)
+            except TimeoutError:
+                group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
         return outcomes
 
     def queued(self) -> int:
@@ -122,23 +117,51 @@ class Publisher:
             producer.poll(_POLL_INTERVAL_S)
 
 
-def _report(
-    loop: asyncio.AbstractEventLoop,
-    future: asyncio.Future[None],
-    error: confluent_kafka.KafkaError | None,
-    _message: confluent_kafka.Message,
-) -> None:
-    """Delivery callback, on the poll thread: settle the waiting future on the loop's thread."""
-    loop.call_soon_threadsafe(_settle, future, None if error is None else _classify(error))
+class _DeliveryGroup:
+    """The delivery reports of one ``publish`` call, counted down on the poll threads."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, outcomes: list[LoomError | None]) -> None:
+        self._loop = loop
+        self._outcomes = outcomes
+        self._lock = threading.Lock()  # uncontended unless the records use several producers
+        self._pending: set[int] = set()
+        self._sealed = False
+        self._abandoned = False
+        self.done: asyncio.Future[None] = loop.create_future()
+
+    def expect(self, index: int) -> None:
+        with self._lock:
+            self._pending.add(index)
+
+    def seal(self) -> bool:
+        """No more records; True when there are reports to wait for."""
+        with self._lock:
+            self._sealed = True
+            return bool(self._pending)
+
+    def report(self, index: int, error: confluent_kafka.KafkaError | None, _message: object) -> None:
+        """Delivery callback, on a poll thread."""
+        with self._lock:
+            if self._abandoned:
+                return
+            if error is not None:
+                self._outcomes[index] = _classify(error)
+            self._pending.discard(index)
+            finished = self._sealed and not self._pending
+        if finished:
+            self._loop.call_soon_threadsafe(_settle, self.done)
+
+    def abandon(self, error: LoomError) -> None:
+        """Give up waiting: every record without a report counts as failed."""
+        with self._lock:
+            self._abandoned = True
+            for index in self._pending:
+                self._outcomes[index] = error
 
 
-def _settle(future: asyncio.Future[None], error: LoomError | None) -> None:
-    if future.done():  # the request gave up waiting
-        return
-    if error is None:
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
         future.set_result(None)
-    else:
-        future.set_exception(error)
 
 
 def _classify(error: confluent_kafka.KafkaError) -> LoomError:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Record"]
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
+    """One Kafka record (a named tuple: made per reading on the hot path, so cheap to build)."""
+
     topic: str
     key: bytes
     value: bytes
-    headers: tuple[tuple[str, bytes], ...]
+    headers: list[tuple[str, str | bytes | None]]
+    """A list, as librdkafka takes it: no copy per record."""

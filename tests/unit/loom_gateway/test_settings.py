@@ -34,7 +34,7 @@ def test_defaults() -> None:
         "kafka_topic_prefix": "",
         "kafka_topic_overrides": {},
         "kafka_delivery_timeout_ms": 10_000,
-        "kafka_linger_ms": 5.0,
+        "kafka_linger_ms": 1.0,
         "kafka_queue_max_messages": 100_000,
         "kafka_bootstrap_timeout_s": 10.0,
         "device_replica_id": None,

@@ -266,13 +266,31 @@ def test_an_unexpected_exception_is_a_500_problem_that_hides_the_cause(
     assert isinstance(logged.exc_info[1], RuntimeError)
 
 
+@pytest.fixture
+def fresh_client() -> Iterator[TestClient[Litestar]]:
+    """An app of its own: the log limiter belongs to the app."""
+    app = Litestar([_raise, _small], exception_handlers=exception_handlers(), logging_config=None)
+    with TestClient(app) as client:
+        yield client
+
+
 def test_server_side_loom_errors_are_logged_and_client_errors_are_not(
-    client: TestClient[Litestar], caplog: pytest.LogCaptureFixture
+    fresh_client: TestClient[Litestar], caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG, logger="loom_gateway.http.problems"):
-        client.get("/malformed")
-        client.get("/broker")
+        fresh_client.get("/malformed")
+        fresh_client.get("/broker")
 
     assert [
         (r.levelno, r.getMessage()) for r in caplog.records if r.name == "loom_gateway.http.problems"
     ] == [(logging.WARNING, "GET /broker: no delivery report from Kafka in time")]
+
+
+def test_a_burst_of_the_same_server_side_error_is_logged_once(
+    fresh_client: TestClient[Litestar], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="loom_gateway.http.problems"):
+        statuses = [fresh_client.get("/broker").status_code for _ in range(5)]
+
+    assert statuses == [503] * 5
+    assert len([r for r in caplog.records if r.name == "loom_gateway.http.problems"]) == 1

@@ -102,11 +102,11 @@ def test_an_item_with_a_known_sensor_type_becomes_that_types_record_on_that_type
                 topic=ACCELEROMETER.topic.name,
                 key=DEVICE_ID.encode(),
                 value=publisher.records[0].value,
-                headers=(
+                headers=[
                     ("loom.message_id", MESSAGE_ID.encode()),
                     ("loom.schema", ACCELEROMETER.schema_id.encode()),
                     ("content-type", b"application/json"),
-                ),
+                ],
             )
         ]
     ]

@@ -108,11 +108,11 @@ def test_a_valid_reading_becomes_one_record_on_its_topic() -> None:
                 topic=GPS_TOPIC,
                 key=DEVICE_ID.encode(),
                 value=publisher.records[0].value,
-                headers=(
+                headers=[
                     ("loom.message_id", MESSAGE_ID.encode()),
                     ("loom.schema", GPS_SCHEMA),
                     ("content-type", b"application/json"),
-                ),
+                ],
             )
         ]
     ]

@@ -8,8 +8,8 @@ import confluent_kafka
 import pytest
 from confluent_kafka import KafkaError
 
-from loom_gateway.errors import BrokerUnavailable, ReadingTooLarge
-from loom_gateway.kafka.producer import Publisher, _classify, _report, _settle
+from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
+from loom_gateway.kafka.producer import Publisher, _classify, _DeliveryGroup
 from loom_gateway.kafka.records import Record
 from loom_gateway.settings import load_settings
 
@@ -58,39 +58,54 @@ def test_nothing_is_queued_before_start() -> None:
     assert publisher().queued() == 0
 
 
-def test_a_delivery_report_settles_the_waiting_future() -> None:
-    async def delivered() -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        _report(loop, future, None, None)  # type: ignore[arg-type]
-        await future
-        assert future.exception() is None
+def test_the_group_settles_once_every_expected_report_is_in() -> None:
+    async def delivered() -> list[LoomError | None]:
+        outcomes: list[LoomError | None] = [None, None, None]
+        group = _DeliveryGroup(asyncio.get_running_loop(), outcomes)
+        group.expect(0)
+        group.expect(2)
+        assert group.seal()
+        group.report(0, None, None)
+        assert not group.done.done()
+        group.report(2, KafkaError(KafkaError._MSG_TIMED_OUT), None)
+        await group.done
+        return outcomes
 
-    asyncio.run(delivered())
+    outcomes = asyncio.run(delivered())
 
-
-def test_a_failed_delivery_report_fails_the_future_with_the_classified_error() -> None:
-    async def failed() -> BaseException | None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        _report(loop, future, KafkaError(KafkaError._MSG_TIMED_OUT), None)  # type: ignore[arg-type]
-        await asyncio.wait([future])
-        return future.exception()
-
-    error = asyncio.run(failed())
-
-    assert isinstance(error, BrokerUnavailable)
-    assert error.detail == "Kafka did not acknowledge the record: Local: Message timed out"
+    assert outcomes[0] is None
+    assert outcomes[1] is None  # never produced: its outcome was the caller's to set
+    assert isinstance(outcomes[2], BrokerUnavailable)
+    assert outcomes[2].detail == "Kafka did not acknowledge the record: Local: Message timed out"
 
 
-def test_a_late_report_for_an_abandoned_future_is_ignored() -> None:
-    async def late() -> asyncio.Future[None]:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        future.cancel()
-        _settle(future, BrokerUnavailable("too late"))
-        return future
+def test_reports_before_the_seal_leave_nothing_to_wait_for() -> None:
+    async def early() -> bool:
+        group = _DeliveryGroup(asyncio.get_running_loop(), [None])
+        group.expect(0)
+        group.report(0, None, None)
+        return group.seal()
 
-    assert asyncio.run(late()).cancelled()
+    assert asyncio.run(early()) is False
+
+
+def test_abandoning_fails_only_the_records_without_a_report_and_ignores_late_ones() -> None:
+    async def abandoned() -> list[LoomError | None]:
+        outcomes: list[LoomError | None] = [None, None]
+        group = _DeliveryGroup(asyncio.get_running_loop(), outcomes)
+        group.expect(0)
+        group.expect(1)
+        group.seal()
+        group.report(0, None, None)
+        group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
+        group.report(1, None, None)  # too late: stays failed
+        return outcomes
+
+    outcomes = asyncio.run(abandoned())
+
+    assert outcomes[0] is None
+    assert isinstance(outcomes[1], BrokerUnavailable)
+    assert outcomes[1].detail == "no delivery report from Kafka in time"
 
 
 def test_classify_accepts_the_error_a_kafka_exception_carries() -> None:

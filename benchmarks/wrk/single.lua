@@ -1,0 +1,22 @@
+-- One GPS reading per request, each with its own message_id (thread id + counter).
+local counter = 0
+local thread_id = 0
+local template = '{"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
+  .. '"message_id":"%08x-0000-4000-8000-%012x","trace_id":null,"services_encountered":["mobile-client"],'
+  .. '"content_hash":null,"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0}'
+
+function setup(thread)
+  thread:set("id", math.random(0, 0x7fffffff))
+end
+
+function init(args)
+  thread_id = id
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function request()
+  counter = counter + 1
+  local body = string.format(template, counter % 64, thread_id, counter)
+  return wrk.format(nil, nil, nil, body)
+end
