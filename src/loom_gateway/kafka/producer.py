@@ -41,6 +41,7 @@ class Publisher:
         self._pollers: list[threading.Thread] = []
         self._stopping = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._finished = _Finished()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -78,7 +79,7 @@ class Publisher:
         report is in: one cross-thread wake-up per request, not one per record.
         """
         outcomes: list[LoomError | None] = [None] * len(records)
-        group = _DeliveryGroup(self._running_loop(), outcomes)
+        group = _DeliveryGroup(self._finished, outcomes, self._running_loop().create_future())
         for index, record in enumerate(records):
             try:
                 self._producers[self._codec_of[record.topic]].produce(
@@ -113,21 +114,45 @@ class Publisher:
         return self._loop
 
     def _poll_forever(self, producer: confluent_kafka.Producer) -> None:
+        loop = self._running_loop()
         while not self._stopping.is_set():
             producer.poll(_POLL_INTERVAL_S)
+            # One wake-up of the event loop for every request this poll completed.
+            finished = self._finished.take()
+            if finished:
+                loop.call_soon_threadsafe(_settle_all, finished)
+
+
+class _Finished:
+    """Futures whose last delivery report came in, waiting for their poll thread to hand them over."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: list[asyncio.Future[None]] = []
+
+    def add(self, future: asyncio.Future[None]) -> None:
+        with self._lock:
+            self._futures.append(future)
+
+    def take(self) -> list[asyncio.Future[None]]:
+        with self._lock:
+            futures, self._futures = self._futures, []
+        return futures
 
 
 class _DeliveryGroup:
     """The delivery reports of one ``publish`` call, counted down on the poll threads."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, outcomes: list[LoomError | None]) -> None:
-        self._loop = loop
+    def __init__(
+        self, finished: _Finished, outcomes: list[LoomError | None], done: asyncio.Future[None]
+    ) -> None:
+        self._finished = finished
         self._outcomes = outcomes
         self._lock = threading.Lock()  # uncontended unless the records use several producers
         self._pending: set[int] = set()
         self._sealed = False
         self._abandoned = False
-        self.done: asyncio.Future[None] = loop.create_future()
+        self.done = done
 
     def expect(self, index: int) -> None:
         with self._lock:
@@ -149,7 +174,7 @@ class _DeliveryGroup:
             self._pending.discard(index)
             finished = self._sealed and not self._pending
         if finished:
-            self._loop.call_soon_threadsafe(_settle, self.done)
+            self._finished.add(self.done)
 
     def abandon(self, error: LoomError) -> None:
         """Give up waiting: every record without a report counts as failed."""
@@ -159,9 +184,10 @@ class _DeliveryGroup:
                 self._outcomes[index] = error
 
 
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _settle_all(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():  # the request may have given up waiting
+            future.set_result(None)
 
 
 def _classify(error: confluent_kafka.KafkaError) -> LoomError:

@@ -9,7 +9,7 @@ import pytest
 from confluent_kafka import KafkaError
 
 from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
-from loom_gateway.kafka.producer import Publisher, _classify, _DeliveryGroup
+from loom_gateway.kafka.producer import Publisher, _classify, _DeliveryGroup, _Finished, _settle_all
 from loom_gateway.kafka.records import Record
 from loom_gateway.settings import load_settings
 
@@ -61,13 +61,17 @@ def test_nothing_is_queued_before_start() -> None:
 def test_the_group_settles_once_every_expected_report_is_in() -> None:
     async def delivered() -> list[LoomError | None]:
         outcomes: list[LoomError | None] = [None, None, None]
-        group = _DeliveryGroup(asyncio.get_running_loop(), outcomes)
+        finished = _Finished()
+        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future())
         group.expect(0)
         group.expect(2)
         assert group.seal()
         group.report(0, None, None)
-        assert not group.done.done()
+        assert finished.take() == []
         group.report(2, KafkaError(KafkaError._MSG_TIMED_OUT), None)
+        handed_over = finished.take()
+        assert handed_over == [group.done]
+        _settle_all(handed_over)
         await group.done
         return outcomes
 
@@ -81,7 +85,7 @@ def test_the_group_settles_once_every_expected_report_is_in() -> None:
 
 def test_reports_before_the_seal_leave_nothing_to_wait_for() -> None:
     async def early() -> bool:
-        group = _DeliveryGroup(asyncio.get_running_loop(), [None])
+        group = _DeliveryGroup(_Finished(), [None], asyncio.get_running_loop().create_future())
         group.expect(0)
         group.report(0, None, None)
         return group.seal()
@@ -92,7 +96,7 @@ def test_reports_before_the_seal_leave_nothing_to_wait_for() -> None:
 def test_abandoning_fails_only_the_records_without_a_report_and_ignores_late_ones() -> None:
     async def abandoned() -> list[LoomError | None]:
         outcomes: list[LoomError | None] = [None, None]
-        group = _DeliveryGroup(asyncio.get_running_loop(), outcomes)
+        group = _DeliveryGroup(_Finished(), outcomes, asyncio.get_running_loop().create_future())
         group.expect(0)
         group.expect(1)
         group.seal()
