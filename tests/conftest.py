@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, settings
 
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from loom_gateway.settings import Settings, load_settings
+from tests.support.gateway import TEST_API_KEY
 
 # Derandomised by default so that CI is repeatable; HYPOTHESIS_PROFILE=explore searches afresh.
 settings.register_profile(
@@ -45,6 +47,7 @@ def topic_prefix() -> str:
 @pytest.fixture
 def gateway_settings(kafka_bootstrap_servers: str, topic_prefix: str) -> Settings:
     return load_settings(
+        api_keys=json.dumps({TEST_API_KEY: "*"}),
         kafka_bootstrap_servers=kafka_bootstrap_servers,
         kafka_topic_prefix=topic_prefix,
         kafka_default_partitions=3,

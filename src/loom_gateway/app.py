@@ -7,13 +7,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
 from loom_gateway import __version__
 from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.devices import DeviceRegistry, device_handlers
+from loom_gateway.http.auth import key_guard
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import operations_handlers
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
     catalog = catalog.renamed(settings.topic_name)
+    guard = key_guard(settings.authenticator())
     readiness = Readiness("topics")
     metrics = Metrics()
     publisher = Publisher(
@@ -80,9 +82,9 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         route_handlers=[
             *operations_handlers(readiness, metrics),
             openapi_handler(catalog),
-            *(device_handlers(devices) if devices is not None else []),
+            *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
         ],
-        plugins=[IngestRoutesPlugin(catalog, ingestors, dispatchers, readiness)],
+        plugins=[IngestRoutesPlugin(catalog, ingestors, dispatchers, readiness, guard)],
         lifespan=[kafka_lifespan],
         # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
         state=State({"device_registry": devices}),

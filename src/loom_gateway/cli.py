@@ -41,15 +41,17 @@ def dev(host: str, port: int, broker_port: int) -> None:
     except LoomError as error:
         raise click.ClickException(error.detail) from error
     os.environ["LOOM_KAFKA_BOOTSTRAP_SERVERS"] = broker.bootstrap_servers
+    keyed = bool(os.environ.get("LOOM_API_KEYS") or os.environ.get("LOOM_API_KEYS_FILE"))
     click.secho(
         f"DEVELOPMENT MODE: embedded in-memory Kafka on {broker.bootstrap_servers}; "
-        "every reading is lost when this process stops.",
+        "every reading is lost when this process stops."
+        + ("" if keyed else " AUTHENTICATION IS OFF: anyone who can reach this port can write."),
         fg="yellow",
         bold=True,
         err=True,
     )
     try:
-        _serve(_settings(host=host, port=port, workers=1))
+        _serve(_settings(host=host, port=port, workers=1, auth_disabled=not keyed))
     finally:
         broker.stop()
 
@@ -101,8 +103,12 @@ def _serve(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    # Fail here, with a sentence, rather than in every worker.
+    # Fail here, with a sentence, rather than in every worker: no catalog, or no keys.
     _catalog(settings)
+    try:
+        settings.authenticator()
+    except LoomError as error:
+        raise click.ClickException(error.detail) from error
     os.environ.update(_as_environment(settings))
     Granian(
         _APP_FACTORY,
@@ -116,11 +122,13 @@ def _serve(settings: Settings) -> None:
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:
-    """The settings as LOOM_* variables, so worker processes build the same ones (unset stays unset)."""
-    values = settings.model_dump(mode="json", exclude_none=True)
+    """What the command line decided, as LOOM_* variables for the worker processes (which inherit
+    the rest of the environment, secrets included, as it is)."""
     return {
-        f"LOOM_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
-        for name, value in values.items()
+        "LOOM_HOST": settings.host,
+        "LOOM_PORT": str(settings.port),
+        "LOOM_WORKERS": str(settings.workers),
+        "LOOM_AUTH_DISABLED": json.dumps(settings.auth_disabled),
     }
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "BrokerUnavailable",
     "ConfigurationError",
     "DeviceDeleted",
+    "DeviceNotAllowed",
     "DeviceNotFound",
     "DeviceRecordTooLarge",
     "FieldError",
@@ -28,6 +29,7 @@ __all__ = [
     "Overloaded",
     "ReadingTooLarge",
     "TopicBootstrapError",
+    "Unauthenticated",
     "UnsupportedMediaType",
 ]
 
@@ -232,3 +234,19 @@ class DeviceRecordTooLarge(LoomError):
     status = 413
     title = "Device record too large"
     problem_type = "device-record-too-large"
+
+
+class Unauthenticated(LoomError):
+    """No API key, or one the gateway does not know."""
+
+    status = 401
+    title = "Authentication required"
+    problem_type = "unauthenticated"
+
+
+class DeviceNotAllowed(LoomError):
+    """The API key is bound to other devices."""
+
+    status = 403
+    title = "Device not allowed for this key"
+    problem_type = "device-not-allowed"

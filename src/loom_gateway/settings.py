@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from loom_gateway.auth import Authenticator, parse_keys, read_keys_file
 from loom_gateway.errors import ConfigurationError
 
 __all__ = ["Settings", "load_settings"]
@@ -31,6 +33,15 @@ class Settings(BaseSettings):
 
     catalog: str = "loom_catalog:CATALOG"
     """Where the generated catalog lives, as ``module:ATTRIBUTE``."""
+
+    api_keys: SecretStr | None = None
+    """API keys as a JSON object: ``{"<key>": "*"}`` for any device, ``{"<key>": ["<device id>", ...]}``
+    to bind a key to devices. Never logged."""
+    api_keys_file: Path | None = None
+    """A file holding the same JSON (a mounted secret); its keys add to LOOM_API_KEYS."""
+    auth_disabled: bool = False
+    """Accept requests without a key. Only for development: ``serve`` refuses to start with no
+    keys unless this is set."""
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     """Comma-separated ``host:port`` list of brokers."""
@@ -85,6 +96,15 @@ class Settings(BaseSettings):
         if value is not None and info.data.get("workers", 1) > 1:
             raise ValueError("it names one process, but LOOM_WORKERS starts several; leave it unset")
         return value
+
+    def authenticator(self) -> Authenticator | None:
+        """None when auth is disabled; otherwise the configured keys (at least one)."""
+        if self.auth_disabled:
+            return None
+        keys = parse_keys(self.api_keys.get_secret_value(), "LOOM_API_KEYS") if self.api_keys else {}
+        if self.api_keys_file is not None:
+            keys |= read_keys_file(self.api_keys_file)
+        return Authenticator(keys)
 
     def topic_name(self, catalog_name: str) -> str:
         return self.kafka_topic_prefix + self.kafka_topic_overrides.get(catalog_name, catalog_name)

@@ -16,6 +16,7 @@ def test_reading_sent_while_the_broker_is_down_gets_503_with_retry_after() -> No
     broker = EmbeddedBroker(free_port())
     broker.start()
     settings = load_settings(
+        auth_disabled=True,
         kafka_bootstrap_servers=broker.bootstrap_servers,
         kafka_default_partitions=1,
         kafka_delivery_timeout_ms=1500,

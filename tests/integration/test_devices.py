@@ -16,7 +16,7 @@ from litestar.testing import TestClient
 from loom_catalog import CATALOG
 from loom_gateway.devices import DeviceRegistry
 from loom_gateway.settings import Settings
-from tests.support.gateway import running_gateway
+from tests.support.gateway import TEST_API_KEY, running_gateway
 from tests.support.kafka import read_topic
 
 pytestmark = pytest.mark.kafka
@@ -112,7 +112,7 @@ def test_registration_answers_201_with_the_device_the_mobile_client_needs(
 ) -> None:
     body = mobile_device()
 
-    response = gateway.post("/devices", json=body, headers={"X-API-Key": "apikeyhere"})
+    response = gateway.post("/devices", json=body, headers={"X-API-Key": TEST_API_KEY})
 
     assert response.status_code == 201, response.text
     assert response.headers["content-type"].startswith("application/json")

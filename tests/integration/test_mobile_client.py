@@ -7,6 +7,7 @@ import json
 from collections import Counter
 
 import pytest
+from pydantic import SecretStr
 
 from loom_catalog import CATALOG
 from loom_gateway.settings import Settings
@@ -16,17 +17,25 @@ from tests.support.mobile_bodies import DEVICE_ID, ROUTE_BODIES
 
 pytestmark = pytest.mark.kafka
 
-# What the app sends with every request (core/api/loom_api_client.dart), GETs included.
-CLIENT_HEADERS = {"X-API-Key": "apikeyhere", "Content-Type": "application/json"}
+# What the app sends with every request (core/api/loom_api_client.dart), GETs included, with
+# the app's default key, which the gateway is configured to accept here.
+MOBILE_KEY = "apikeyhere"
+CLIENT_HEADERS = {"X-API-Key": MOBILE_KEY, "Content-Type": "application/json"}
+
+
+@pytest.fixture
+def mobile_settings(gateway_settings: Settings) -> Settings:
+    return gateway_settings.model_copy(update={"api_keys": SecretStr(json.dumps({MOBILE_KEY: "*"}))})
 
 
 def test_every_body_the_client_sends_is_acknowledged_and_lands_on_its_topic(
-    gateway_settings: Settings, topic_prefix: str
+    mobile_settings: Settings, topic_prefix: str
 ) -> None:
     topic_of = {route.path: route.data_type.topic.name for route in CATALOG.routes}
     sent: Counter[str] = Counter()
 
-    with running_gateway(gateway_settings, CATALOG) as client:
+    with running_gateway(mobile_settings, CATALOG) as client:
+        del client.headers["X-API-Key"]  # only the app's own headers
         for path, body in sorted(ROUTE_BODIES.items()):
             response = client.post(
                 path, content=json.dumps(body(), separators=(",", ":")), headers=CLIENT_HEADERS
@@ -40,11 +49,11 @@ def test_every_body_the_client_sends_is_acknowledged_and_lands_on_its_topic(
             sent[topic_of[path]] += 1
 
     for topic, count in sent.items():
-        records = read_topic(gateway_settings.kafka_bootstrap_servers, topic_prefix + topic, expected=count)
+        records = read_topic(mobile_settings.kafka_bootstrap_servers, topic_prefix + topic, expected=count)
         assert len(records) == count, topic
 
 
-def test_registration_health_and_device_list_work_as_the_client_expects(gateway_settings: Settings) -> None:
+def test_registration_health_and_device_list_work_as_the_client_expects(mobile_settings: Settings) -> None:
     registration = {
         "device_id": DEVICE_ID,
         "name": "Pixel 8",
@@ -60,7 +69,8 @@ def test_registration_health_and_device_list_work_as_the_client_expects(gateway_
         "metadata": {},
     }
 
-    with running_gateway(gateway_settings, CATALOG) as client:
+    with running_gateway(mobile_settings, CATALOG) as client:
+        del client.headers["X-API-Key"]
         health = client.get("/healthz", headers=CLIENT_HEADERS)
         first = client.post("/devices", json=registration, headers=CLIENT_HEADERS)
         again = client.post("/devices", json=registration, headers=CLIENT_HEADERS)

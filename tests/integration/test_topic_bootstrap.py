@@ -75,7 +75,10 @@ def test_missing_topics_keep_the_gateway_not_ready_when_auto_create_is_off(
 def test_gateway_waits_for_a_late_broker_and_refuses_readings_meanwhile() -> None:
     port = free_port()
     settings = load_settings(
-        kafka_bootstrap_servers=f"127.0.0.1:{port}", kafka_bootstrap_timeout_s=1.0, kafka_default_partitions=1
+        auth_disabled=True,
+        kafka_bootstrap_servers=f"127.0.0.1:{port}",
+        kafka_bootstrap_timeout_s=1.0,
+        kafka_default_partitions=1,
     )
     with TestClient(create_app(settings, CATALOG)) as client:
         readiness = client.get("/readyz")

@@ -12,7 +12,10 @@ from loom_gateway.app import create_app
 from loom_gateway.catalog import Catalog
 from loom_gateway.settings import Settings
 
-__all__ = ["running_gateway"]
+__all__ = ["TEST_API_KEY", "running_gateway"]
+
+TEST_API_KEY = "test-key-0123456789abcdef"
+"""The key test settings accept for any device; the gateway clients below send it."""
 
 
 @contextmanager
@@ -21,6 +24,7 @@ def running_gateway(
 ) -> Iterator[TestClient]:
     """A client for the gateway, returned once /readyz says its topics exist."""
     with TestClient(create_app(settings, catalog)) as client:
+        client.headers["X-API-Key"] = TEST_API_KEY
         deadline = time.monotonic() + ready_within_s
         while client.get("/readyz").status_code != 200:
             if time.monotonic() > deadline:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+import pydantic_core
 from litestar import Request, Response, delete, get, patch, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 
 from loom_gateway.devices._table import MAX_LIMIT, DeviceQuery
 from loom_gateway.devices.registry import DeviceRegistry
+from loom_gateway.http.auth import principal_of
 from loom_gateway.http.media import require_json
 
 __all__ = ["device_handlers"]
@@ -37,7 +39,9 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     async def register_device(request: Request[Any, Any, Any]) -> Response[bytes]:
         require_json(request, "device")
         registry.require_loaded()
-        return _json(await registry.register(await request.body()), 201)
+        body = await request.body()
+        _may_write(request, _device_id_in(body))
+        return _json(await registry.register(body), 201)
 
     @get(
         "/devices",
@@ -81,6 +85,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     async def patch_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         require_json(request, "device")
         registry.require_loaded()
+        _may_write(request, device_id)
         return _json(await registry.patch(device_id, await request.body()))
 
     @delete(
@@ -91,8 +96,9 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         "Answers with the deleted device.",
         status_code=200,
     )
-    async def delete_device(device_id: FromPath[str]) -> Response[bytes]:
+    async def delete_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
+        _may_write(request, device_id)
         return _json(await registry.delete(device_id))
 
     @post(
@@ -102,8 +108,9 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         description="Reactivates a deleted device: it is listed again and its readings are accepted.",
         status_code=200,
     )
-    async def restore_device(device_id: FromPath[str]) -> Response[bytes]:
+    async def restore_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
+        _may_write(request, device_id)
         return _json(await registry.restore(device_id))
 
     return [
@@ -115,6 +122,22 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         delete_device,
         restore_device,
     ]
+
+
+def _may_write(request: Request[Any, Any, Any], device_id: str | None) -> None:
+    """A key bound to devices may change only those (reads are not restricted)."""
+    principal = principal_of(request)
+    if principal is not None and device_id is not None:
+        principal.check_device(device_id)
+
+
+def _device_id_in(body: bytes) -> str | None:
+    try:
+        document = pydantic_core.from_json(body)
+    except ValueError:
+        return None  # the registry refuses it with the precise problem
+    device_id = document.get("device_id") if isinstance(document, dict) else None
+    return device_id if isinstance(device_id, str) else None
 
 
 def _json(body: object, status: int = 200) -> Response[bytes]:

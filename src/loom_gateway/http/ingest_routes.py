@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from litestar import Request, Response, post
+from litestar import Request, Response, Router, post
 from litestar.config.app import AppConfig
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.plugins import InitPlugin
+from litestar.types import Guard
 
+from loom_gateway.auth import Principal
 from loom_gateway.catalog import Catalog, DataType, Dispatch, Route
 from loom_gateway.errors import GatewayNotReady
+from loom_gateway.http.auth import principal_of
 from loom_gateway.http.media import require_json
 from loom_gateway.http.results import result_response
 from loom_gateway.http.streams import stream_handler
@@ -32,7 +35,9 @@ class IngestRoutesPlugin(InitPlugin):
         ingestors: Mapping[DataType, Ingestor],
         dispatchers: Mapping[str, Dispatcher],
         readiness: Readiness,
+        guard: Guard,
     ) -> None:
+        self._guard = guard
         self._catalog = catalog
         self._ingestors = ingestors
         self._dispatchers = dispatchers
@@ -51,7 +56,8 @@ class IngestRoutesPlugin(InitPlugin):
             stream_handler(stream, self._ingestors[stream.data_type], self._readiness)
             for stream in self._catalog.streams
         ]
-        app_config.route_handlers.extend(handlers)
+        # Every route that takes data needs a key (unless auth is disabled).
+        app_config.route_handlers.append(Router(path="/", route_handlers=handlers, guards=[self._guard]))
         return app_config
 
 
@@ -90,7 +96,7 @@ def dispatch_handler(dispatch: Dispatch, dispatcher: Dispatcher, readiness: Read
 
 def _json_post(
     path: str,
-    ingest: Callable[[bytes], Awaitable[Result]],
+    ingest: Callable[[bytes, Principal | None], Awaitable[Result]],
     readiness: Readiness,
     *,
     max_body_bytes: int,
@@ -102,7 +108,7 @@ def _json_post(
         require_json(request, "reading")
         if not readiness.ready:
             raise GatewayNotReady(readiness.reason or "not ready")
-        return result_response(await ingest(await request.body()))
+        return result_response(await ingest(await request.body(), principal_of(request)))
 
     return post(
         path,

@@ -23,6 +23,7 @@ from loom_gateway.errors import (
     MalformedBody,
     ReadingTooLarge,
 )
+from loom_gateway.http.auth import principal_of
 from loom_gateway.http.problems import problem_document
 from loom_gateway.http.results import accepted_reading
 from loom_gateway.ingest.service import Ingestor
@@ -38,6 +39,7 @@ def stream_handler(stream: Stream, ingestor: Ingestor, readiness: Readiness) -> 
     limit = stream.data_type.max_body_bytes
 
     async def handle(socket: WebSocket[Any, Any, Any]) -> None:
+        principal = principal_of(socket)  # the guard authenticated the upgrade request
         await socket.accept()
         from_path = {name: str(socket.path_params[name]) for name in parameters}
         try:
@@ -55,7 +57,7 @@ def stream_handler(stream: Stream, ingestor: Ingestor, readiness: Readiness) -> 
                     await socket.send_json(_error_frame(error, socket.url.path))
                     continue
                 try:
-                    result = await ingestor.ingest(reading)  # counts its own refusals
+                    result = await ingestor.ingest(reading, principal)  # counts its own refusals
                 except LoomError as error:
                     await socket.send_json(_error_frame(error, socket.url.path))
                     continue

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel
 
+from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType, Dispatch
 from loom_gateway.errors import FieldError, InvalidReading, LoomError
 from loom_gateway.ingest.service import Ingestor, Prepared, Result, Settler, received_now
@@ -30,7 +31,7 @@ class Dispatcher:
             for target in dispatch.targets.values()
         }
 
-    async def ingest(self, body: bytes) -> Result:
+    async def ingest(self, body: bytes, principal: Principal | None = None) -> Result:
         received_at = received_now()
         try:
             items = parse_array(self.dispatch.data_type, body)
@@ -38,7 +39,7 @@ class Dispatcher:
             self._settler.refused(self.dispatch.data_type, error)
             raise
         prepared = [self._prepare(item, f"/{index}", received_at) for index, item in enumerate(items)]
-        return Result(is_array=True, outcomes=await self._settler.settle(prepared))
+        return Result(is_array=True, outcomes=await self._settler.settle(prepared, principal))
 
     def _prepare(self, item: object, pointer: str, received_at: str) -> Prepared | LoomError:
         generic_type = self.dispatch.data_type

@@ -10,6 +10,7 @@ from typing import NamedTuple, Protocol
 
 from pydantic import MISSING, BaseModel
 
+from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import LoomError, ReadingTooLarge
 from loom_gateway.ingest.validation import parse_body
@@ -71,8 +72,11 @@ class Settler:
         self._metrics = metrics
         self._devices = devices
 
-    async def settle(self, items: Sequence[Prepared | LoomError]) -> list[Outcome]:
-        items = [self._admit(item) for item in items]
+    async def settle(
+        self, items: Sequence[Prepared | LoomError], principal: Principal | None = None
+    ) -> list[Outcome]:
+        """``principal``: the caller, whose key may be bound to devices (None: auth disabled)."""
+        items = [self._admit(item, principal) for item in items]
         publishable = [item for item in items if isinstance(item, Prepared)]
         failures = iter(await self._publisher.publish([item.record for item in publishable]))
         outcomes = []
@@ -96,11 +100,14 @@ class Settler:
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)
 
-    def _admit(self, item: Prepared | LoomError) -> Prepared | LoomError:
-        if not isinstance(item, Prepared) or self._devices is None:
+    def _admit(self, item: Prepared | LoomError, principal: Principal | None) -> Prepared | LoomError:
+        if not isinstance(item, Prepared):
             return item
         try:
-            self._devices.check(item.device_id)
+            if principal is not None:
+                principal.check_device(item.device_id)
+            if self._devices is not None:
+                self._devices.check(item.device_id)
         except LoomError as error:
             self._metrics.count(item.data_type, error)
             return error
@@ -119,7 +126,7 @@ class Ingestor:
         """Count a reading refused before it reached ``ingest`` (a bad WebSocket frame, say)."""
         self._settler.refused(self.data_type, error)
 
-    async def ingest(self, body: bytes) -> Result:
+    async def ingest(self, body: bytes, principal: Principal | None = None) -> Result:
         """Raises for a body refused as a whole; otherwise reports each reading."""
         received_at = received_now()
         try:
@@ -136,7 +143,7 @@ class Ingestor:
         for item in prepared:
             if isinstance(item, LoomError):
                 self._settler.refused(self.data_type, item)
-        outcomes = await self._settler.settle(prepared)
+        outcomes = await self._settler.settle(prepared, principal)
         if not batch.is_array and (failure := outcomes[0].error) is not None:
             raise failure
         return Result(batch.is_array, outcomes)

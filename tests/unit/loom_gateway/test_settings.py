@@ -39,6 +39,9 @@ def test_defaults() -> None:
         "kafka_bootstrap_timeout_s": 10.0,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
+        "api_keys": None,
+        "api_keys_file": None,
+        "auth_disabled": False,
     }
 
 

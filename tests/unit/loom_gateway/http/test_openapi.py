@@ -15,7 +15,7 @@ from loom_gateway.settings import load_settings
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     # No lifespan: nothing connects to Kafka; the document needs none.
-    app = create_app(load_settings(kafka_bootstrap_servers="127.0.0.1:9"), CATALOG)
+    app = create_app(load_settings(kafka_bootstrap_servers="127.0.0.1:9", auth_disabled=True), CATALOG)
     body: dict[str, Any] = TestClient(app).get("/openapi.json").json()
     return body
 
