@@ -19,6 +19,8 @@ from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import operations_handlers
 from loom_gateway.http.problems import exception_handlers
+from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
+from loom_gateway.ingest.dedupe import RecentMessages
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.kafka.bootstrap import ensure_topics
@@ -46,7 +48,17 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         max_message_bytes=max(topic.max_message_bytes for topic in catalog.topics()),
     )
     devices = _device_registry(settings, catalog, publisher, readiness)
-    settler = Settler(publisher, metrics, devices)
+    recent = (
+        RecentMessages(settings.idempotency_window_s, settings.idempotency_max_entries)
+        if settings.idempotency_window_s > 0
+        else None
+    )
+    rate_limiter = (
+        DeviceRateLimiter(settings.device_rate_limit, settings.device_rate_burst)
+        if settings.device_rate_limit > 0
+        else None
+    )
+    settler = Settler(publisher, metrics, devices, recent, rate_limiter)
     ingestors = {data_type: Ingestor(data_type, settler) for data_type in catalog.readings()}
     dispatchers = {dispatch.path: Dispatcher(dispatch, ingestors, settler) for dispatch in catalog.dispatches}
 
@@ -84,7 +96,16 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             openapi_handler(catalog),
             *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
         ],
-        plugins=[IngestRoutesPlugin(catalog, ingestors, dispatchers, readiness, guard)],
+        plugins=[
+            IngestRoutesPlugin(
+                catalog,
+                ingestors,
+                dispatchers,
+                readiness,
+                guard,
+                InFlightLimit(settings.max_in_flight_requests),
+            )
+        ],
         lifespan=[kafka_lifespan],
         # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
         state=State({"device_registry": devices}),

@@ -27,6 +27,7 @@ __all__ = [
     "LoomError",
     "MalformedBody",
     "Overloaded",
+    "RateLimited",
     "ReadingTooLarge",
     "TopicBootstrapError",
     "Unauthenticated",
@@ -250,3 +251,15 @@ class DeviceNotAllowed(LoomError):
     status = 403
     title = "Device not allowed for this key"
     problem_type = "device-not-allowed"
+
+
+class RateLimited(LoomError):
+    """One device sends faster than its configured rate."""
+
+    status = 429
+    title = "Too many readings from this device"
+    problem_type = "rate-limited"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, retry_after)

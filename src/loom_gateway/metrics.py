@@ -23,6 +23,11 @@ class Metrics:
             registry=self.registry,
         )
         self._children: dict[tuple[str, str], Counter] = {}
+        self.duplicates = Counter(
+            "loom_duplicate_readings",
+            "Retried readings (same message_id) answered without publishing them again.",
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "loom_ready", "1 when topics are ensured and readings are accepted.", registry=self.registry
         )

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     """librdkafka linger.ms: how long to wait to fill a batch."""
     kafka_queue_max_messages: Annotated[int, Field(ge=1000)] = 100_000
     """Records the producer may hold before new requests get 503 (librdkafka queue.buffering.max.messages)."""
+    max_in_flight_requests: Annotated[int, Field(ge=1)] = 1000
+    """Requests one worker ingests at once; beyond, 503 with Retry-After rather than a queue."""
+    device_rate_limit: Annotated[float, Field(ge=0)] = 0.0
+    """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After."""
+    device_rate_burst: Annotated[int, Field(ge=1)] = 1000
+    """Readings a device may send at once before its rate applies (a batch counts each reading)."""
+    idempotency_window_s: Annotated[float, Field(ge=0, le=86_400)] = 600.0
+    """How long this replica remembers a client message_id it published, so a retry is answered
+    without publishing it again. 0 turns it off."""
+    idempotency_max_entries: Annotated[int, Field(ge=1)] = 200_000
+    """At most this many remembered ids (about 20 MB); the oldest are forgotten first."""
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
 

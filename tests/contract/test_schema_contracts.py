@@ -30,6 +30,23 @@ pytestmark = pytest.mark.kafka
 SERVER_FIELDS = ("received_at",)
 
 
+class FirstTime:
+    """A reading whose client-sent message_id was already published is a retry: the gateway
+    answers it without publishing it again (generated data repeats ids while shrinking)."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def __call__(self, reading: dict[str, Any]) -> bool:
+        message_id = reading.get("message_id")
+        if message_id is None:
+            return True
+        if message_id in self._seen:
+            return False
+        self._seen.add(message_id)
+        return True
+
+
 def _route_of(data_type: DataType) -> str:
     return next(route.path for route in CATALOG.routes if route.data_type == data_type)
 
@@ -49,6 +66,7 @@ def test_generated_readings_are_published_exactly_when_valid(
     schema = bundled_schema(data_type)
     route = _route_of(data_type)
     expected: Counter[tuple[bytes, str]] = Counter()
+    first_time = FirstTime()
 
     with running_gateway(gateway_settings, CATALOG) as client:
 
@@ -60,7 +78,8 @@ def test_generated_readings_are_published_exactly_when_valid(
             body = response.json()
             assert body["status"] == "success"
             published = {**reading, "message_id": reading.get("message_id", body["message_id"])}
-            expected[(str(reading[data_type.key_field]).encode(), _canonical(published))] += 1
+            if first_time(reading):
+                expected[(str(reading[data_type.key_field]).encode(), _canonical(published))] += 1
 
         @settings(max_examples=40)
         @given(reading=invalid_readings(schema))

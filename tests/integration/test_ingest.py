@@ -198,3 +198,38 @@ def test_readiness_and_metrics_report_the_state(gateway: TestClient) -> None:
     assert 'loom_readings_total{data_type="device.sensor.gps.v1",outcome="accepted"} 1.0' in metrics
     assert 'loom_readings_total{data_type="device.sensor.gps.v1",outcome="refused"} 1.0' in metrics
     assert "loom_ready 1.0" in metrics
+
+
+def test_a_retry_with_the_same_message_id_is_acknowledged_but_not_published_twice(
+    gateway: TestClient, gateway_settings: Settings, topic_prefix: str
+) -> None:
+    reading = gps_reading()
+
+    first = gateway.post("/sensor/gps", json=reading)
+    retry = gateway.post("/sensor/gps", json=reading)
+    in_one_batch = gateway.post("/sensor/gps", json=[reading, reading])
+
+    assert (first.status_code, retry.status_code, in_one_batch.status_code) == (202, 202, 202)
+    assert retry.json()["message_id"] == reading["message_id"]
+    records = read_topic(
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1
+    )
+    assert len(records) == 1
+    assert "loom_duplicate_readings_total 3.0" in gateway.get("/metrics").text
+
+
+def test_a_device_over_its_rate_gets_429_with_retry_after_and_publishes_nothing_more(
+    gateway_settings: Settings, topic_prefix: str
+) -> None:
+    settings = gateway_settings.model_copy(update={"device_rate_limit": 0.01, "device_rate_burst": 2})
+
+    with running_gateway(settings, CATALOG) as client:
+        answers = [client.post("/sensor/gps", json=gps_reading()) for _ in range(3)]
+        other_device = client.post("/sensor/gps", json=gps_reading(device_id="another-one"))
+
+    assert [answer.status_code for answer in answers] == [202, 202, 429]
+    assert int(answers[2].headers["retry-after"]) >= 1
+    assert answers[2].json()["type"].endswith("/rate-limited")
+    assert other_device.status_code == 202
+    records = read_topic(settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=3)
+    assert len(records) == 3

@@ -19,6 +19,7 @@ from loom_gateway.http.auth import principal_of
 from loom_gateway.http.media import require_json
 from loom_gateway.http.results import result_response
 from loom_gateway.http.streams import stream_handler
+from loom_gateway.ingest.admission import InFlightLimit
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.service import Ingestor, Result
 from loom_gateway.readiness import Readiness
@@ -36,8 +37,10 @@ class IngestRoutesPlugin(InitPlugin):
         dispatchers: Mapping[str, Dispatcher],
         readiness: Readiness,
         guard: Guard,
+        in_flight: InFlightLimit,
     ) -> None:
         self._guard = guard
+        self._in_flight = in_flight
         self._catalog = catalog
         self._ingestors = ingestors
         self._dispatchers = dispatchers
@@ -45,11 +48,11 @@ class IngestRoutesPlugin(InitPlugin):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         handlers: list[BaseRouteHandler] = [
-            ingest_handler(route, self._ingestors[route.data_type], self._readiness)
+            ingest_handler(route, self._ingestors[route.data_type], self._readiness, self._in_flight)
             for route in self._catalog.routes
         ]
         handlers += [
-            dispatch_handler(dispatch, self._dispatchers[dispatch.path], self._readiness)
+            dispatch_handler(dispatch, self._dispatchers[dispatch.path], self._readiness, self._in_flight)
             for dispatch in self._catalog.dispatches
         ]
         handlers += [
@@ -61,12 +64,15 @@ class IngestRoutesPlugin(InitPlugin):
         return app_config
 
 
-def ingest_handler(route: Route, ingestor: Ingestor, readiness: Readiness) -> HTTPRouteHandler:
+def ingest_handler(
+    route: Route, ingestor: Ingestor, readiness: Readiness, in_flight: InFlightLimit
+) -> HTTPRouteHandler:
     data_type = route.data_type
     return _json_post(
         route.path,
         ingestor.ingest,
         readiness,
+        in_flight,
         max_body_bytes=data_type.max_body_bytes,
         summary=f"Ingest {data_type.title}",
         description=f"Publishes to `{data_type.topic.name}` once Kafka acknowledges it. "
@@ -76,7 +82,9 @@ def ingest_handler(route: Route, ingestor: Ingestor, readiness: Readiness) -> HT
     )
 
 
-def dispatch_handler(dispatch: Dispatch, dispatcher: Dispatcher, readiness: Readiness) -> HTTPRouteHandler:
+def dispatch_handler(
+    dispatch: Dispatch, dispatcher: Dispatcher, readiness: Readiness, in_flight: InFlightLimit
+) -> HTTPRouteHandler:
     data_type = dispatch.data_type
     targets = ", ".join(
         f"`{value}` → `{target.topic.name}`" for value, target in sorted(dispatch.targets.items())
@@ -85,6 +93,7 @@ def dispatch_handler(dispatch: Dispatch, dispatcher: Dispatcher, readiness: Read
         dispatch.path,
         dispatcher.ingest,
         readiness,
+        in_flight,
         max_body_bytes=data_type.max_body_bytes,
         summary=f"Ingest an array of {data_type.title}s, each to its own data type",
         description=f"A JSON array of at most {data_type.max_batch_items} items ({data_type.schema_id}). "
@@ -98,6 +107,7 @@ def _json_post(
     path: str,
     ingest: Callable[[bytes, Principal | None], Awaitable[Result]],
     readiness: Readiness,
+    in_flight: InFlightLimit,
     *,
     max_body_bytes: int,
     summary: str,
@@ -108,7 +118,8 @@ def _json_post(
         require_json(request, "reading")
         if not readiness.ready:
             raise GatewayNotReady(readiness.reason or "not ready")
-        return result_response(await ingest(await request.body(), principal_of(request)))
+        with in_flight.admit():
+            return result_response(await ingest(await request.body(), principal_of(request)))
 
     return post(
         path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +13,9 @@ from pydantic import MISSING, BaseModel
 
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType
-from loom_gateway.errors import LoomError, ReadingTooLarge
+from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
+from loom_gateway.ingest.admission import DeviceRateLimiter
+from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages
 from loom_gateway.ingest.validation import parse_body
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
@@ -58,6 +61,8 @@ class Prepared(NamedTuple):
     device_id: str
     message_id: str
     trace_id: str | None
+    dedupe_key: DedupeKey | None
+    """(topic, message id) when the client sent the id, so a retry can be recognised."""
 
 
 def received_now() -> str:
@@ -67,23 +72,54 @@ def received_now() -> str:
 class Settler:
     """Publishes prepared readings together and reports each one's fate; shared by every route kind."""
 
-    def __init__(self, publisher: Publisher, metrics: Metrics, devices: DeviceGate | None = None) -> None:
+    def __init__(
+        self,
+        publisher: Publisher,
+        metrics: Metrics,
+        devices: DeviceGate | None = None,
+        recent: RecentMessages | None = None,
+        rate_limiter: DeviceRateLimiter | None = None,
+    ) -> None:
+        """``recent``: message ids already published, so retries are not published twice."""
         self._publisher = publisher
         self._metrics = metrics
         self._devices = devices
+        self._recent = recent
+        self._rate_limiter = rate_limiter
 
     async def settle(
         self, items: Sequence[Prepared | LoomError], principal: Principal | None = None
     ) -> list[Outcome]:
         """``principal``: the caller, whose key may be bound to devices (None: auth disabled)."""
         items = [self._admit(item, principal) for item in items]
-        publishable = [item for item in items if isinstance(item, Prepared)]
-        failures = iter(await self._publisher.publish([item.record for item in publishable]))
+        retries = self._retries(items)
+        publishable = [
+            item for index, item in enumerate(items) if isinstance(item, Prepared) and index not in retries
+        ]
+        try:
+            errors = await self._publisher.publish([item.record for item in publishable])
+        except BaseException:
+            errors = [BrokerUnavailable("publishing was interrupted")] * len(publishable)
+            raise
+        finally:
+            # Whatever happened, release the retries waiting on these first attempts.
+            if self._recent is not None:
+                for first, error in zip(publishable, errors, strict=True):
+                    if first.dedupe_key is not None:
+                        self._recent.finish(first.dedupe_key, error)
+        failures = iter(errors)
         outcomes = []
         accepted: dict[DataType, int] = {}
-        for item in items:
+        for index, item in enumerate(items):
             if isinstance(item, LoomError):
                 outcomes.append(Outcome(None, None, None, item))
+                continue
+            if index in retries:
+                # Published before (or by an earlier attempt still in flight): not again.
+                first_attempt = retries[index]
+                error = None if first_attempt is None else await first_attempt
+                self._metrics.duplicates.inc()
+                outcomes.append(Outcome(item.message_id, item.trace_id, item.record.topic, error))
                 continue
             error = next(failures)
             if error is None:
@@ -97,6 +133,24 @@ class Settler:
             self._metrics.count(data_type, None, count)
         return outcomes
 
+    def _retries(
+        self, items: Sequence[Prepared | LoomError]
+    ) -> dict[int, asyncio.Future[LoomError | None] | None]:
+        """Readings not to publish: index → the first attempt's outcome, None when acknowledged already."""
+        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
+        if self._recent is None:
+            return retries
+        for index, item in enumerate(items):
+            if not isinstance(item, Prepared) or item.dedupe_key is None:
+                continue
+            if self._recent.acknowledged(item.dedupe_key):
+                retries[index] = None
+            elif (first := self._recent.in_flight(item.dedupe_key)) is not None:
+                retries[index] = first
+            else:
+                self._recent.start(item.dedupe_key)
+        return retries
+
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)
 
@@ -108,6 +162,8 @@ class Settler:
                 principal.check_device(item.device_id)
             if self._devices is not None:
                 self._devices.check(item.device_id)
+            if self._rate_limiter is not None:
+                self._rate_limiter.take(item.device_id)
         except LoomError as error:
             self._metrics.count(item.data_type, error)
             return error
@@ -155,6 +211,7 @@ class Ingestor:
         # appended to the serialised object: cheaper than setting them on the model.
         message_id = getattr(reading, "message_id", MISSING)
         server_fields = b',"received_at":"' + received_at.encode() + b'"'
+        dedupe_key = None if message_id is MISSING else (self.data_type.topic.name, message_id)
         if message_id is MISSING:
             message_id = str(uuid.uuid4())
             server_fields += b',"message_id":"' + message_id.encode() + b'"'
@@ -178,4 +235,5 @@ class Ingestor:
             device_id=device_id,
             message_id=message_id,
             trace_id=trace_id if isinstance(trace_id, str) else None,
+            dedupe_key=dedupe_key,
         )

@@ -1,0 +1,64 @@
+"""Recognising retries: a reading whose ``message_id`` this replica already published is not
+published again within a window.
+
+Per replica and in memory: a retry that reaches another replica (or this one after a restart)
+is published again, and consumers that need exactly-once must still deduplicate on the
+``loom.message_id`` header. Only client-sent ids are remembered (the gateway's own are unique).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from loom_gateway.errors import LoomError
+
+__all__ = ["DedupeKey", "RecentMessages"]
+
+DedupeKey = tuple[str, str]
+"""(topic, message_id)."""
+
+
+class RecentMessages:
+    """Message ids acknowledged within the window, and those still waiting for Kafka."""
+
+    def __init__(
+        self, window_s: float, max_entries: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._window_s = window_s
+        self._max_entries = max_entries
+        self._clock = clock
+        self._acknowledged: OrderedDict[DedupeKey, float] = OrderedDict()
+        self._in_flight: dict[DedupeKey, asyncio.Future[LoomError | None]] = {}
+
+    def acknowledged(self, key: DedupeKey) -> bool:
+        self._expire()
+        return key in self._acknowledged
+
+    def in_flight(self, key: DedupeKey) -> asyncio.Future[LoomError | None] | None:
+        """The first attempt's outcome, when it is still being published."""
+        return self._in_flight.get(key)
+
+    def start(self, key: DedupeKey) -> None:
+        self._in_flight[key] = asyncio.get_running_loop().create_future()
+
+    def finish(self, key: DedupeKey, error: LoomError | None) -> None:
+        """The first attempt's outcome: remembered when Kafka has it, forgotten otherwise."""
+        future = self._in_flight.pop(key, None)
+        if future is not None and not future.done():
+            future.set_result(error)
+        if error is None:
+            self._acknowledged[key] = self._clock() + self._window_s
+            self._acknowledged.move_to_end(key)
+            while len(self._acknowledged) > self._max_entries:
+                self._acknowledged.popitem(last=False)
+
+    def _expire(self) -> None:
+        now = self._clock()
+        while self._acknowledged:
+            key, expires = next(iter(self._acknowledged.items()))
+            if expires > now:
+                return
+            del self._acknowledged[key]

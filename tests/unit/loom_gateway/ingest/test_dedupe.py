@@ -1,0 +1,65 @@
+"""Retries recognised by message_id within the window."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loom_gateway.errors import BrokerUnavailable
+from loom_gateway.ingest.dedupe import RecentMessages
+
+KEY = ("device.sensor.gps.raw", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_acknowledged_id_is_remembered_for_the_window_only() -> None:
+    clock = Clock()
+    recent = RecentMessages(window_s=60, max_entries=10, clock=clock)
+
+    async def scenario() -> None:
+        recent.start(KEY)
+        recent.finish(KEY, None)
+
+    asyncio.run(scenario())
+
+    assert recent.acknowledged(KEY)
+    clock.now += 59
+    assert recent.acknowledged(KEY)
+    clock.now += 2
+    assert not recent.acknowledged(KEY)
+
+
+def test_a_failed_first_attempt_is_not_remembered_and_tells_its_waiters() -> None:
+    recent = RecentMessages(window_s=60, max_entries=10)
+    failure = BrokerUnavailable("no delivery report from Kafka in time")
+
+    async def scenario() -> object:
+        recent.start(KEY)
+        waiter = recent.in_flight(KEY)
+        assert waiter is not None
+        recent.finish(KEY, failure)
+        return await waiter
+
+    assert asyncio.run(scenario()) is failure
+    assert not recent.acknowledged(KEY)
+    assert recent.in_flight(KEY) is None
+
+
+def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
+    recent = RecentMessages(window_s=60, max_entries=2)
+    keys = [("t", str(n)) for n in range(3)]
+
+    async def scenario() -> None:
+        for key in keys:
+            recent.start(key)
+            recent.finish(key, None)
+
+    asyncio.run(scenario())
+
+    assert [recent.acknowledged(key) for key in keys] == [False, True, True]
