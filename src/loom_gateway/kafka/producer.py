@@ -37,40 +37,66 @@ class Publisher:
         self._settings = settings
         self._codec_of = dict(codecs)
         self._max_message_bytes = max_message_bytes
-        self._producers: dict[Compression, confluent_kafka.Producer] = {}
-        self._pollers: list[threading.Thread] = []
-        self._stopping = threading.Event()
+        self._lanes: dict[Compression, _Lane] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._finished = _Finished()
+        self._trouble: str | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for codec in sorted(set(self._codec_of.values())):
-            producer = confluent_kafka.Producer(
-                producer_config(self._settings, codec, self._max_message_bytes)
-            )
-            self._producers[codec] = producer
-            poller = threading.Thread(
-                target=self._poll_forever, args=(producer,), name=f"kafka-poll-{codec}", daemon=True
-            )
-            poller.start()
-            self._pollers.append(poller)
+            self._lanes[codec] = self._open_lane(codec)
 
     async def close(self, timeout_s: float = 10.0) -> int:
         """Flush what is queued, stop polling; returns how many records were left undelivered."""
         left = 0
-        for producer in self._producers.values():
-            left += await asyncio.to_thread(producer.flush, timeout_s)
-        self._stopping.set()
-        for poller in self._pollers:
-            await asyncio.to_thread(poller.join, timeout_s)
-        for producer in self._producers.values():
-            producer.close()
-        self._producers.clear()
-        self._pollers.clear()
+        for lane in self._lanes.values():
+            left += await asyncio.to_thread(lane.producer.flush, timeout_s)
+            await asyncio.to_thread(lane.stop, timeout_s)
+        self._lanes.clear()
         if left:
             logger.error("%d record(s) were not delivered before shutdown", left)
         return left
+
+    @property
+    def trouble(self) -> str | None:
+        """Why Kafka looks unreachable or broken, since the last ``rebuild``; None when fine."""
+        return self._trouble
+
+    async def reachable(self, timeout_s: float) -> bool:
+        """Whether every producer can fetch cluster metadata now."""
+        try:
+            for lane in list(self._lanes.values()):
+                await asyncio.to_thread(lane.producer.list_topics, timeout=timeout_s)
+        except confluent_kafka.KafkaException:
+            return False
+        return True
+
+    async def rebuild(self) -> None:
+        """Replace every producer by a fresh one (after an outage an idempotent producer may be
+        stuck or fatally failed, e.g. UNKNOWN_PRODUCER_ID once a broker restarted empty).
+        Records still queued in the old ones fail (503: the client retries) rather than hang."""
+        old, self._lanes = self._lanes, {codec: self._open_lane(codec) for codec in self._lanes}
+        for lane in old.values():
+            lane.producer.purge()
+            await asyncio.to_thread(lane.producer.flush, 1.0)  # delivers the purge reports
+            await asyncio.to_thread(lane.stop, 5.0)
+        self._trouble = None
+        logger.warning("kafka producers rebuilt")
+
+    def _open_lane(self, codec: Compression) -> _Lane:
+        config: dict[str, object] = {
+            **producer_config(self._settings, codec, self._max_message_bytes),
+            "error_cb": self._on_client_error,
+        }
+        return _Lane(confluent_kafka.Producer(config), self._finished, self._running_loop(), codec)
+
+    def _on_client_error(self, error: confluent_kafka.KafkaError) -> None:
+        """librdkafka's client-level errors, on a poll thread."""
+        if error.fatal():
+            self._trouble = f"the producer failed fatally: {error.str()}"
+        elif error.code() == confluent_kafka.KafkaError._ALL_BROKERS_DOWN:
+            self._trouble = f"all brokers are down: {error.str()}"
 
     async def publish(self, records: Sequence[Record]) -> list[LoomError | None]:
         """Produce every record; one outcome per record, None meaning the broker acknowledged it.
@@ -82,7 +108,7 @@ class Publisher:
         group = _DeliveryGroup(self._finished, outcomes, self._running_loop().create_future())
         for index, record in enumerate(records):
             try:
-                self._producers[self._codec_of[record.topic]].produce(
+                self._lanes[self._codec_of[record.topic]].producer.produce(
                     record.topic,
                     value=record.value,
                     key=record.key,
@@ -96,31 +122,61 @@ class Publisher:
                 outcomes[index] = _classify(error.args[0])
                 continue
             group.expect(index)
+        try:
+            await self._settled(group)
+        finally:
+            if any(isinstance(outcome, BrokerUnavailable) for outcome in outcomes):
+                self._trouble = next(o.detail for o in outcomes if isinstance(o, BrokerUnavailable))
+        return outcomes
+
+    async def _settled(self, group: _DeliveryGroup) -> None:
         if group.seal():
             timeout = self._settings.kafka_delivery_timeout_ms / 1000 + _REPORT_GRACE_S
             try:
                 await asyncio.wait_for(asyncio.shield(group.done), timeout)
             except TimeoutError:
                 group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
-        return outcomes
 
     def queued(self) -> int:
         """Records handed to librdkafka and not yet acknowledged or failed."""
-        return sum(len(producer) for producer in self._producers.values())
+        return sum(len(lane.producer) for lane in self._lanes.values())
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
             raise RuntimeError("Publisher.start() was not awaited")
         return self._loop
 
-    def _poll_forever(self, producer: confluent_kafka.Producer) -> None:
-        loop = self._running_loop()
+
+class _Lane:
+    """One producer and the thread that services its delivery reports."""
+
+    def __init__(
+        self,
+        producer: confluent_kafka.Producer,
+        finished: _Finished,
+        loop: asyncio.AbstractEventLoop,
+        codec: str,
+    ) -> None:
+        self.producer = producer
+        self._finished = finished
+        self._loop = loop
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._poll_forever, name=f"kafka-poll-{codec}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float) -> None:
+        """Blocking: stop polling and close the producer."""
+        self._stopping.set()
+        self._thread.join(timeout_s)
+        self.producer.close()
+
+    def _poll_forever(self) -> None:
         while not self._stopping.is_set():
-            producer.poll(_POLL_INTERVAL_S)
+            self.producer.poll(_POLL_INTERVAL_S)
             # One wake-up of the event loop for every request this poll completed.
             finished = self._finished.take()
             if finished:
-                loop.call_soon_threadsafe(_settle_all, finished)
+                self._loop.call_soon_threadsafe(_settle_all, finished)
 
 
 class _Finished:
