@@ -18,6 +18,7 @@ from loom_gateway.devices import DeviceRegistry
 from loom_gateway.settings import Settings
 from tests.support.gateway import TEST_API_KEY, running_gateway
 from tests.support.kafka import read_topic
+from tests.support.mobile_bodies import device_registration
 
 pytestmark = pytest.mark.kafka
 
@@ -34,22 +35,10 @@ def gateway(gateway_settings: Settings) -> Iterator[TestClient]:
 
 
 def mobile_device(**changes: Any) -> dict[str, Any]:
-    """A POST /devices body as the Loom mobile client sends it at start-up."""
-    device = {
-        "device_id": str(uuid.uuid4()),
-        "name": "Pixel 8",
-        "device_type": "mobile_android",
-        "platform": "android",
-        "model": "Pixel 8",
-        "manufacturer": "Google",
-        "os_version": "14",
-        "app_version": "2.0.0",
-        "service_name": None,
-        "service_config": None,
-        "tags": ["personal"],
-        "metadata": {"screen": "1080x2400"},
-    }
-    return {**device, **changes}
+    """The mobile client's registration, for a device of its own (tests share one broker)."""
+    return device_registration(
+        **{"device_id": str(uuid.uuid4()), "metadata": {"screen": "1080x2400"}, **changes}
+    )
 
 
 def gps_reading(device_id: str) -> dict[str, Any]:

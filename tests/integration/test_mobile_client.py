@@ -13,7 +13,7 @@ from loom_catalog import CATALOG
 from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway
 from tests.support.kafka import read_topic
-from tests.support.mobile_bodies import DEVICE_ID, ROUTE_BODIES
+from tests.support.mobile_bodies import DEVICE_ID, ROUTE_BODIES, device_registration
 
 pytestmark = pytest.mark.kafka
 
@@ -54,20 +54,7 @@ def test_every_body_the_client_sends_is_acknowledged_and_lands_on_its_topic(
 
 
 def test_registration_health_and_device_list_work_as_the_client_expects(mobile_settings: Settings) -> None:
-    registration = {
-        "device_id": DEVICE_ID,
-        "name": "Pixel 8",
-        "device_type": "mobile_android",
-        "platform": "android",
-        "model": "Pixel 8",
-        "manufacturer": "Google",
-        "os_version": "14",
-        "app_version": "2.0.0",
-        "service_name": None,
-        "service_config": None,
-        "tags": [],
-        "metadata": {},
-    }
+    registration = device_registration(tags=[])
 
     with running_gateway(mobile_settings, CATALOG) as client:
         del client.headers["X-API-Key"]

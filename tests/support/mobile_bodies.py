@@ -23,6 +23,7 @@ __all__ = [
     "MESSAGE_ID",
     "ROUTE_BODIES",
     "TINY_JPEG_BASE64",
+    "device_registration",
     "envelope",
     "gps",
     "tiny_png_base64",
@@ -43,6 +44,25 @@ def envelope(**changes: Any) -> dict[str, Any]:
         "trace_id": None,
         "services_encountered": ["mobile-client"],
         "content_hash": "9c1d2e7a5b8c0d13",
+        **changes,
+    }
+
+
+def device_registration(**changes: Any) -> dict[str, Any]:
+    """A POST /devices body as the Loom mobile client sends it at start-up."""
+    return {
+        "device_id": DEVICE_ID,
+        "name": "Pixel 8",
+        "device_type": "mobile_android",
+        "platform": "android",
+        "model": "Pixel 8",
+        "manufacturer": "Google",
+        "os_version": "14",
+        "app_version": "2.0.0",
+        "service_name": None,
+        "service_config": None,
+        "tags": ["personal"],
+        "metadata": {},
         **changes,
     }
 

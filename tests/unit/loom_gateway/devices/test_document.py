@@ -10,6 +10,7 @@ import pytest
 from loom_catalog.catalog import DEVICE_REGISTRY_DEVICES_V1, DEVICE_SENSOR_GPS_V1
 from loom_gateway.devices._document import SERVER_FIELDS, DeviceRules, is_active, merge_patch
 from loom_gateway.errors import ConfigurationError, DeviceDeleted, InvalidDevice, MalformedBody
+from tests.support.mobile_bodies import device_registration
 
 EARLIER = "2025-07-08T14:53:08.123456Z"
 NOW = "2025-07-09T10:00:00.000000Z"
@@ -30,21 +31,7 @@ rules = DeviceRules(DEVICE_REGISTRY_DEVICES_V1)
 
 
 def mobile_device(**changes: Any) -> dict[str, Any]:
-    device = {
-        "device_id": "3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13",
-        "name": "Pixel 8",
-        "device_type": "mobile_android",
-        "platform": "android",
-        "model": "Pixel 8",
-        "manufacturer": "Google",
-        "os_version": "14",
-        "app_version": "2.0.0",
-        "service_name": None,
-        "service_config": None,
-        "tags": ["personal"],
-        "metadata": {},
-    }
-    return {**device, **changes}
+    return device_registration(**changes)
 
 
 def encode(value: object) -> bytes:
