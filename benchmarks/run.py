@@ -125,6 +125,8 @@ def main() -> None:
             "LOOM_KAFKA_TOPIC_PREFIX": prefix,
             "LOOM_WORKERS": str(arguments.workers),
             "LOOM_LOG_LEVEL": "WARNING",
+            # Authentication stays on: it is part of the hot path (the wrk scripts send this key).
+            "LOOM_API_KEYS": json.dumps({"loom-benchmark-key-0123456789": "*"}),
         }
         with _server(["-m", "loom_gateway", "serve"], environment, "/readyz") as gateway:
             results.append(
@@ -275,7 +277,7 @@ def _run_wrk(
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "LOOM_BENCH_BATCH": str(batch)},
+            env={**os.environ, "LOOM_BENCH_BATCH": str(batch), "LOOM_BENCH_RUN": uuid.uuid4().hex[:8]},
         )
     finally:
         os.unlink(lua.name)
@@ -302,6 +304,7 @@ def _soak(wrk: str, server: Server, arguments: argparse.Namespace) -> tuple[int,
         ],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "LOOM_BENCH_RUN": uuid.uuid4().hex[:8]},
     )
     while process.poll() is None:
         samples.append([_status_kb(pid, "VmRSS") / 1024 for pid in workers])

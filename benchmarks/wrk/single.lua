@@ -2,21 +2,28 @@
 local counter = 0
 local thread_id = 0
 local template = '{"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
-  .. '"message_id":"%08x-0000-4000-8000-%012x","trace_id":null,"services_encountered":["mobile-client"],'
+  .. '"message_id":"%08x-%04x-4000-8000-%012x","trace_id":null,"services_encountered":["mobile-client"],'
   .. '"content_hash":null,"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0}'
 
+-- Every wrk run has its own LOOM_BENCH_RUN (8 hex digits), every thread its own number: ids
+-- never repeat across runs, or the gateway would rightly take them for retries.
+local run = tonumber(os.getenv("LOOM_BENCH_RUN") or "0", 16)
+local threads = 0
+
 function setup(thread)
-  thread:set("id", math.random(0, 0x7fffffff))
+  threads = threads + 1
+  thread:set("id", threads)
 end
 
 function init(args)
   thread_id = id
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-API-Key"] = "loom-benchmark-key-0123456789"
 end
 
 function request()
   counter = counter + 1
-  local body = string.format(template, counter % 64, thread_id, counter)
+  local body = string.format(template, counter % 64, run, thread_id, counter)
   return wrk.format(nil, nil, nil, body)
 end

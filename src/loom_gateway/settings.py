@@ -72,8 +72,8 @@ class Settings(BaseSettings):
     idempotency_window_s: Annotated[float, Field(ge=0, le=86_400)] = 600.0
     """How long this replica remembers a client message_id it published, so a retry is answered
     without publishing it again. 0 turns it off."""
-    idempotency_max_entries: Annotated[int, Field(ge=1)] = 200_000
-    """At most this many remembered ids (about 20 MB); the oldest are forgotten first."""
+    idempotency_max_entries: Annotated[int, Field(ge=1)] = 100_000
+    """At most this many remembered ids (about 30 MB per worker); the oldest are forgotten first."""
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
 

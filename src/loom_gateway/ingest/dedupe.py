@@ -31,7 +31,8 @@ class RecentMessages:
         self._max_entries = max_entries
         self._clock = clock
         self._acknowledged: OrderedDict[DedupeKey, float] = OrderedDict()
-        self._in_flight: dict[DedupeKey, asyncio.Future[LoomError | None]] = {}
+        # A future only once a retry waits for the first attempt: rare, so made on demand.
+        self._in_flight: dict[DedupeKey, asyncio.Future[LoomError | None] | None] = {}
 
     def acknowledged(self, key: DedupeKey) -> bool:
         self._expire()
@@ -39,10 +40,15 @@ class RecentMessages:
 
     def in_flight(self, key: DedupeKey) -> asyncio.Future[LoomError | None] | None:
         """The first attempt's outcome, when it is still being published."""
-        return self._in_flight.get(key)
+        if key not in self._in_flight:
+            return None
+        future = self._in_flight[key]
+        if future is None:
+            future = self._in_flight[key] = asyncio.get_running_loop().create_future()
+        return future
 
     def start(self, key: DedupeKey) -> None:
-        self._in_flight[key] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = None
 
     def finish(self, key: DedupeKey, error: LoomError | None) -> None:
         """The first attempt's outcome: remembered when Kafka has it, forgotten otherwise."""

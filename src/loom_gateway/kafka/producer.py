@@ -107,6 +107,9 @@ class Publisher:
         outcomes: list[LoomError | None] = [None] * len(records)
         group = _DeliveryGroup(self._finished, outcomes, self._running_loop().create_future())
         for index, record in enumerate(records):
+            # Expected before produce(): the poll thread may report the delivery before
+            # produce() even returns, and a report for an unexpected record would be lost.
+            group.expect(index)
             try:
                 self._lanes[self._codec_of[record.topic]].producer.produce(
                     record.topic,
@@ -116,12 +119,9 @@ class Publisher:
                     on_delivery=partial(group.report, index),
                 )
             except BufferError:
-                outcomes[index] = Overloaded("the producer queue is full")
-                continue
+                group.refused(index, Overloaded("the producer queue is full"))
             except confluent_kafka.KafkaException as error:
-                outcomes[index] = _classify(error.args[0])
-                continue
-            group.expect(index)
+                group.refused(index, _classify(error.args[0]))
         try:
             await self._settled(group)
         finally:
@@ -213,6 +213,12 @@ class _DeliveryGroup:
     def expect(self, index: int) -> None:
         with self._lock:
             self._pending.add(index)
+
+    def refused(self, index: int, error: LoomError) -> None:
+        """produce() refused the record: no report will come for it."""
+        with self._lock:
+            self._pending.discard(index)
+            self._outcomes[index] = error
 
     def seal(self) -> bool:
         """No more records; True when there are reports to wait for."""

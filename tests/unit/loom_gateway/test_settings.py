@@ -40,7 +40,7 @@ def test_defaults() -> None:
         "device_rate_limit": 0.0,
         "device_rate_burst": 1000,
         "idempotency_window_s": 600.0,
-        "idempotency_max_entries": 200_000,
+        "idempotency_max_entries": 100_000,
         "kafka_bootstrap_timeout_s": 10.0,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,

@@ -116,3 +116,20 @@ def test_classify_accepts_the_error_a_kafka_exception_carries() -> None:
     exception = confluent_kafka.KafkaException(KafkaError(KafkaError.MSG_SIZE_TOO_LARGE))
 
     assert isinstance(_classify(exception.args[0]), ReadingTooLarge)
+
+
+def test_a_report_that_arrives_before_produce_returns_still_counts() -> None:
+    """The poll thread can deliver a report while produce() is still returning: the record
+    must be expected before it is produced, or its report is lost and the request hangs."""
+
+    async def raced() -> bool:
+        outcomes: list[LoomError | None] = [None, None]
+        finished = _Finished()
+        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future())
+        group.expect(0)
+        group.report(0, None, None)  # reported at once
+        group.expect(1)
+        group.refused(1, BrokerUnavailable("refused by produce()"))
+        return group.seal()
+
+    assert asyncio.run(raced()) is False  # nothing left to wait for
