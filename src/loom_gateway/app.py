@@ -101,7 +101,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
 
     return Litestar(
         route_handlers=[
-            *operations_handlers(readiness, metrics),
+            *operations_handlers(readiness, metrics, publisher.queued),
             openapi_handler(catalog),
             *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
         ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
 
@@ -11,7 +13,11 @@ from loom_gateway.readiness import Readiness
 __all__ = ["operations_handlers"]
 
 
-def operations_handlers(readiness: Readiness, metrics: Metrics) -> list[HTTPRouteHandler]:
+def operations_handlers(
+    readiness: Readiness, metrics: Metrics, queued: Callable[[], int]
+) -> list[HTTPRouteHandler]:
+    """``queued``: how many records wait for Kafka's acknowledgement (read at each scrape)."""
+
     @get("/healthz", tags=["operations"], summary="Liveness", sync_to_thread=False)
     def healthz() -> dict[str, str]:
         """The process is serving. Says nothing about Kafka: see /readyz."""
@@ -37,6 +43,7 @@ def operations_handlers(readiness: Readiness, metrics: Metrics) -> list[HTTPRout
     )
     def metrics_endpoint() -> Response[bytes]:
         metrics.ready.set(1 if readiness.ready else 0)
+        metrics.queued.set(queued())
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return [healthz, readyz, metrics_endpoint]
