@@ -23,7 +23,7 @@ from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
 from loom_gateway.ingest.dedupe import RecentMessages
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.service import Ingestor, Settler
-from loom_gateway.kafka.bootstrap import ensure_topics
+from loom_gateway.kafka.bootstrap import TOPICS_HOLDER, ensure_topics
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.topics import TopicAdmin, desired_topics
 from loom_gateway.kafka.watch import watch_kafka
@@ -41,7 +41,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
     catalog = catalog.renamed(settings.topic_name)
     guard = key_guard(settings.authenticator())
-    readiness = Readiness("topics")
+    readiness = Readiness(TOPICS_HOLDER)
     metrics = Metrics()
     publisher = Publisher(
         settings,
@@ -72,15 +72,11 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             auto_create=settings.kafka_auto_create_topics,
         )
 
-    async def ensure_again() -> None:
-        readiness.hold("topics", "ensuring topics again after a Kafka outage")
-        await ensure()
-
     @contextlib.asynccontextmanager
     async def kafka_lifespan(_: Litestar) -> AsyncIterator[None]:
         await publisher.start()
         bootstrap = asyncio.create_task(ensure(), name="topic-bootstrap")
-        watch = asyncio.create_task(watch_kafka(publisher, readiness, ensure_again), name="kafka-watch")
+        watch = asyncio.create_task(watch_kafka(publisher, readiness, ensure), name="kafka-watch")
         if devices is not None:
             # The registry reads its topics once the bootstrap has ensured them; shielded, so
             # that stopping the registry does not cancel the bootstrap.

@@ -92,11 +92,6 @@ class DeviceRegistry:
     def max_body_bytes(self) -> int:
         return self._devices.max_body_bytes
 
-    @property
-    def loaded(self) -> bool:
-        """Caught up with the registry topics (and still following them)."""
-        return self._loaded
-
     # Life cycle ---------------------------------------------------------------------------
 
     def start(self, topics_ready: Awaitable[object]) -> None:

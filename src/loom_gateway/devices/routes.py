@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 import pydantic_core
 from litestar import Request, Response, delete, get, patch, post
 from litestar.handlers import HTTPRouteHandler
@@ -14,7 +13,7 @@ from litestar.params import FromPath
 from loom_gateway.devices._table import MAX_LIMIT, DeviceQuery
 from loom_gateway.devices.registry import DeviceRegistry
 from loom_gateway.http.auth import principal_of
-from loom_gateway.http.media import require_json
+from loom_gateway.http.media import json_response, require_json
 
 __all__ = ["device_handlers"]
 
@@ -41,7 +40,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         registry.require_loaded()
         body = await request.body()
         _may_write(request, _device_id_in(body))
-        return _json(await registry.register(body), 201)
+        return json_response(await registry.register(body), 201)
 
     @get(
         "/devices",
@@ -54,7 +53,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     )
     def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
-        return _json(registry.find(DeviceQuery.parse(dict(request.query_params))))
+        return json_response(registry.find(DeviceQuery.parse(dict(request.query_params))))
 
     @get(
         "/devices/activity",
@@ -67,12 +66,12 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     )
     def device_activity() -> Response[bytes]:
         registry.require_loaded()
-        return _json(registry.activity())
+        return json_response(registry.activity())
 
     @get(_PATH, tags=_TAGS, summary="Get a device", sync_to_thread=False)
     def get_device(device_id: FromPath[str]) -> Response[bytes]:
         registry.require_loaded()
-        return _json(registry.get(device_id))
+        return json_response(registry.get(device_id))
 
     @patch(
         _PATH,
@@ -86,7 +85,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         require_json(request, "device")
         registry.require_loaded()
         _may_write(request, device_id)
-        return _json(await registry.patch(device_id, await request.body()))
+        return json_response(await registry.patch(device_id, await request.body()))
 
     @delete(
         _PATH,
@@ -99,7 +98,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     async def delete_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
         _may_write(request, device_id)
-        return _json(await registry.delete(device_id))
+        return json_response(await registry.delete(device_id))
 
     @post(
         f"{_PATH}/restore",
@@ -111,7 +110,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     async def restore_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
         _may_write(request, device_id)
-        return _json(await registry.restore(device_id))
+        return json_response(await registry.restore(device_id))
 
     return [
         register_device,
@@ -138,7 +137,3 @@ def _device_id_in(body: bytes) -> str | None:
         return None  # the registry refuses it with the precise problem
     device_id = document.get("device_id") if isinstance(document, dict) else None
     return device_id if isinstance(device_id, str) else None
-
-
-def _json(body: object, status: int = 200) -> Response[bytes]:
-    return Response(msgspec.json.encode(body), status_code=status, media_type="application/json")

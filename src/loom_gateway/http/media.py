@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+import msgspec
+from litestar import Request, Response
 
 from loom_gateway.errors import UnsupportedMediaType
 
-__all__ = ["require_json"]
+__all__ = ["JSON_MEDIA_TYPE", "json_response", "require_json"]
+
+JSON_MEDIA_TYPE = "application/json"
 
 
 def require_json(request: Request[Any, Any, Any], what: str) -> None:
@@ -18,3 +21,8 @@ def require_json(request: Request[Any, Any, Any], what: str) -> None:
         media_type.startswith("application/") and media_type.endswith("+json")
     ):
         raise UnsupportedMediaType(f"send the {what} as application/json")
+
+
+def json_response(body: object, status: int = 200) -> Response[bytes]:
+    """A JSON answer encoded once, by msgspec (no Litestar serialisation pass)."""
+    return Response(msgspec.json.encode(body), status_code=status, media_type=JSON_MEDIA_TYPE)

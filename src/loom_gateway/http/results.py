@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from litestar import Response
 
 from loom_gateway.errors import BatchFailed, InvalidReading, LoomError
+from loom_gateway.http.media import json_response
 from loom_gateway.ingest.service import Outcome, Result
 
-__all__ = ["JSON_MEDIA_TYPE", "accepted_reading", "result_response"]
-
-JSON_MEDIA_TYPE = "application/json"
+__all__ = ["accepted_reading", "result_response"]
 
 
 def accepted_reading(outcome: Outcome) -> dict[str, Any]:
@@ -28,7 +26,7 @@ def accepted_reading(outcome: Outcome) -> dict[str, Any]:
 def result_response(result: Result) -> Response[bytes]:
     """202 when every reading landed; 207 when some were refused; raises otherwise."""
     if not result.is_array:
-        return _json(accepted_reading(result.outcomes[0]), 202)
+        return json_response(accepted_reading(result.outcomes[0]), 202)
     accepted = sum(1 for outcome in result.outcomes if outcome.error is None)
     failed = [outcome.error for outcome in result.outcomes if outcome.error is not None]
     summary: dict[str, object] = {
@@ -46,7 +44,9 @@ def result_response(result: Result) -> Response[bytes]:
         raise BatchFailed(unavailable, summary)
     if failed and accepted == 0:
         raise BatchFailed(failed[0], summary, refused=True)
-    return _json({"status": "success" if not failed else "partial", **summary}, 202 if not failed else 207)
+    return json_response(
+        {"status": "success" if not failed else "partial", **summary}, 202 if not failed else 207
+    )
 
 
 def _failures(result: Result) -> list[tuple[int, LoomError]]:
@@ -74,7 +74,3 @@ def _item(index: int, outcome: Outcome) -> dict[str, object]:
     if isinstance(outcome.error, InvalidReading):
         item["errors"] = outcome.error.extensions()["errors"]
     return item
-
-
-def _json(body: dict[str, Any], status: int) -> Response[bytes]:
-    return Response(msgspec.json.encode(body), status_code=status, media_type=JSON_MEDIA_TYPE)

@@ -10,11 +10,12 @@ from loom_gateway.errors import BrokerUnavailable, TopicBootstrapError
 from loom_gateway.kafka.topics import Action, DesiredTopic, TopicAdmin
 from loom_gateway.readiness import Readiness
 
-__all__ = ["ensure_topics"]
+__all__ = ["TOPICS_HOLDER", "ensure_topics"]
 
 logger = logging.getLogger(__name__)
 
-_HOLDER = "topics"
+TOPICS_HOLDER = "topics"
+"""The readiness holder of the topic bootstrap: not ready until every catalog topic exists."""
 _FIRST_DELAY_S = 0.2
 _MAX_DELAY_S = 10.0
 
@@ -31,6 +32,7 @@ async def ensure_topics(
     Runs for as long as it takes (the lifespan cancels it on shutdown): a broker that is not
     up yet is the normal case at deploy time, not an error.
     """
+    readiness.hold(TOPICS_HOLDER, "ensuring the catalog's topics")
     delay = _FIRST_DELAY_S
     while True:
         try:
@@ -39,12 +41,12 @@ async def ensure_topics(
             logger.warning(
                 "topic bootstrap: broker not reachable (%s); retrying in %.1fs", error.detail, delay
             )
-            readiness.hold(_HOLDER, f"broker not reachable: {error.detail}")
+            readiness.hold(TOPICS_HOLDER, f"broker not reachable: {error.detail}")
         except TopicBootstrapError as error:
             logger.error("topic bootstrap failed: %s; retrying in %.1fs", error.detail, delay)
-            readiness.hold(_HOLDER, error.detail)
+            readiness.hold(TOPICS_HOLDER, error.detail)
         else:
-            readiness.release(_HOLDER)
+            readiness.release(TOPICS_HOLDER)
             logger.info("topic bootstrap: %d topic(s) ready", len(desired))
             return
         await asyncio.sleep(delay)

@@ -17,7 +17,8 @@ from loom_gateway.errors import (
     Overloaded,
     ReadingTooLarge,
 )
-from loom_gateway.http.results import JSON_MEDIA_TYPE, accepted_reading, result_response
+from loom_gateway.http.media import JSON_MEDIA_TYPE
+from loom_gateway.http.results import accepted_reading, result_response
 from loom_gateway.ingest.service import Outcome, Result
 
 GPS_TOPIC = "device.sensor.gps.raw"
