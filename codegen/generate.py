@@ -12,21 +12,27 @@ from codegen.errors import CodegenError, LintFailed
 from codegen.lint import lint
 from codegen.render.package import render_package
 from codegen.spec import build_specs
-from codegen.tree import read_tree
+from codegen.tree import SchemaTree, read_tree
 
-__all__ = ["DEFAULT_PACKAGE", "generate_into", "stale_diff", "write_generated"]
+__all__ = ["DEFAULT_PACKAGE", "generate_into", "read_linted_tree", "stale_diff", "write_generated"]
 
 DEFAULT_PACKAGE = "loom_catalog"
 
 
-def generate_into(schema_root: Path, output: Path, package: str = DEFAULT_PACKAGE) -> None:
-    """Lint the tree and render it into the empty directory ``output``."""
+def read_linted_tree(schema_root: Path) -> SchemaTree:
+    """The tree at ``schema_root``; LintFailed, with every problem, unless lint finds none."""
     if not schema_root.is_dir():
         raise CodegenError(f"no schema tree at {schema_root}")
     tree = read_tree(schema_root)
     problems = lint(tree)
     if problems:
         raise LintFailed(problems)
+    return tree
+
+
+def generate_into(schema_root: Path, output: Path, package: str = DEFAULT_PACKAGE) -> None:
+    """Lint the tree and render it into the empty directory ``output``."""
+    tree = read_linted_tree(schema_root)
     render_package(schema_root, build_specs(tree), output, package)
 
 

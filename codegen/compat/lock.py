@@ -1,0 +1,101 @@
+"""The lock of released schemas: reading it (every problem reported) and writing it (byte-stable).
+
+It lives beside the schema tree it describes, named after it: ``schemas/`` → ``schemas.lock.json``
+(inside the tree it would be read as a schema). One entry per released schema file: the SHA-256
+of its normal form, and the normal form itself, so a later change can be classified.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen.compat.normalise import digest
+from codegen.errors import CodegenError, SchemaProblem
+
+__all__ = ["LOCK_FORMAT", "Lock", "LockUnusable", "Released", "lock_path_for", "read_lock", "render_lock"]
+
+LOCK_FORMAT = 1
+_ABOUT = (
+    "Schemas released to clients and consumers, in normal form. Written by `python -m codegen release`, "
+    "compared by `python -m codegen check`; do not edit by hand. See schemas/README.md, Compatibility."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    path: str
+    """Relative to the schema root, e.g. ``device/sensor/gps/v1.json``."""
+    sha256: str
+    schema: Mapping[str, Any]
+    """The normal form (codegen.compat.normalise) of the schema as released."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    file: Path
+    released: Mapping[str, Released]
+    exists: bool
+
+
+class LockUnusable(CodegenError):
+    """The lock cannot be trusted; every reason is listed."""
+
+    def __init__(self, problems: Sequence[SchemaProblem]) -> None:
+        self.problems = tuple(sorted(problems))
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) with the lock of released schemas:\n{lines}")
+
+
+def lock_path_for(schema_root: Path) -> Path:
+    """``schemas`` → ``schemas.lock.json``, beside the tree."""
+    if not schema_root.name:  # "." or "/": name it after the directory itself
+        schema_root = schema_root.resolve()
+    return schema_root.with_name(f"{schema_root.name}.lock.json")
+
+
+def read_lock(file: Path) -> Lock:
+    """The lock at ``file``; an absent lock releases nothing."""
+    if not file.exists():
+        return Lock(file, {}, exists=False)
+    name = file.name
+    try:
+        document = json.loads(file.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise LockUnusable([SchemaProblem(name, "", f"not valid JSON: {error}")]) from error
+    if not isinstance(document, dict) or document.get("format") != LOCK_FORMAT:
+        raise LockUnusable([SchemaProblem(name, "/format", f"must be an object of format {LOCK_FORMAT}")])
+    entries = document.get("released")
+    if not isinstance(entries, dict):
+        raise LockUnusable([SchemaProblem(name, "/released", "must map schema paths to entries")])
+    problems: list[SchemaProblem] = []
+    released: dict[str, Released] = {}
+    for path, entry in sorted(entries.items()):
+        pointer = "/released/" + path.replace("~", "~0").replace("/", "~1")
+        if not isinstance(entry, dict) or not (
+            isinstance(entry.get("schema"), dict) and isinstance(entry.get("sha256"), str)
+        ):
+            problems.append(SchemaProblem(name, pointer, "an entry needs a sha256 and a schema"))
+        elif digest(entry["schema"]) != entry["sha256"]:
+            message = "the stored schema does not match its sha256: edited by hand? Restore it from git"
+            problems.append(SchemaProblem(name, pointer, message))
+        else:
+            released[path] = Released(path, entry["sha256"], entry["schema"])
+    if problems:
+        raise LockUnusable(problems)
+    return Lock(file, released, exists=True)
+
+
+def render_lock(released: Mapping[str, Released]) -> str:
+    """The lock file's text: sorted keys, two-space indent, a final newline, nothing variable."""
+    document = {
+        "about": _ABOUT,
+        "format": LOCK_FORMAT,
+        "released": {
+            path: {"sha256": entry.sha256, "schema": entry.schema} for path, entry in sorted(released.items())
+        },
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
