@@ -59,3 +59,25 @@ def bench(session: nox.Session) -> None:
     """Throughput benchmark against an embedded broker (needs wrk). Args go to benchmarks/run.py."""
     install(session, "test")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
+
+
+@nox.session
+def chart(session: nox.Session) -> None:
+    """The Helm chart and the Dockerfile, offline: lint, render every ci/ scenario, validate the manifests
+    against Kubernetes' schemas and the values files against values.schema.json, hadolint."""
+    from pathlib import Path
+
+    install(session, "chart")
+    rendered = Path(session.create_tmp()) / "chart"
+    # helm lint --strict, render, and the chart's own checks (charts/check.py says which).
+    session.run("python", "charts/check.py", "--out", str(rendered))
+    manifests = sorted(str(path) for path in rendered.glob("*/*.yaml"))
+    # Custom resources (the ServiceMonitor) have no schema here: a warning, not a failure.
+    session.run("kubernetes-validate", "--strict", "--quiet", "-k", "1.32.0", *manifests)
+    chart_dir = Path("charts/loom-gateway")
+    values = [
+        str(chart_dir / "values.yaml"),
+        *sorted(str(path) for path in chart_dir.glob("ci/*-values.yaml")),
+    ]
+    session.run("check-jsonschema", "--schemafile", str(chart_dir / "values.schema.json"), *values)
+    session.run("hadolint", "Dockerfile")
