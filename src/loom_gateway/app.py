@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from loom_gateway import __version__
 from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.devices import DeviceRegistry, device_handlers
-from loom_gateway.http.auth import key_guard
+from loom_gateway.http.auth import key_guard, request_authenticator
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import operations_handlers
@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
     catalog = catalog.renamed(settings.topic_name)
-    guard = key_guard(settings.authenticator())
+    authenticate = request_authenticator(settings.authenticator())
+    guard = key_guard(authenticate)
     readiness = Readiness(TOPICS_HOLDER)
     metrics = Metrics()
     publisher = Publisher(
@@ -107,6 +108,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 ingestors,
                 dispatchers,
                 readiness,
+                authenticate,
                 guard,
                 InFlightLimit(settings.max_in_flight_requests),
             )

@@ -49,15 +49,19 @@ class Authenticator:
         self._principals = {
             _digest(key): Principal(_digest(key)[:8], devices) for key, devices in keys.items()
         }
+        # Keys already seen valid, so a device's every request does not hash its key again;
+        # bounded by the number of configured keys (unknown keys are never remembered).
+        self._known: dict[str, Principal] = {}
 
     def authenticate(self, headers: Mapping[str, str]) -> Principal:
         """The caller's principal; 401 when no key, or an unknown one, was presented."""
         key = headers.get("x-api-key") or _bearer(headers.get("authorization", ""))
         if not key:
             raise Unauthenticated("send an API key in X-API-Key or Authorization: Bearer")
-        principal = self._principals.get(_digest(key))
+        principal = self._known.get(key) or self._principals.get(_digest(key))
         if principal is None:
             raise Unauthenticated("the API key is not valid")
+        self._known[key] = principal
         return principal
 
 

@@ -73,6 +73,11 @@ class DataType:
     def qualified_name(self) -> str:
         return f"{self.name}.v{self.version}"
 
+    def __hash__(self) -> int:
+        # A subset of the fields, on which equal data types agree: it keys dicts per reading,
+        # where hashing every field (model class and topic settings included) was measurable.
+        return hash((self.name, self.version, self.topic.name))
+
 
 @dataclass(frozen=True, slots=True)
 class Route:

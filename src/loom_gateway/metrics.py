@@ -22,7 +22,7 @@ class Metrics:
             ["data_type", "outcome"],
             registry=self.registry,
         )
-        self._children: dict[tuple[str, str], Counter] = {}
+        self._children: dict[tuple[DataType, str], Counter] = {}
         self.duplicates = Counter(
             "loom_duplicate_readings",
             "Retried readings (same message_id) answered without publishing them again.",
@@ -45,10 +45,10 @@ class Metrics:
             outcome = "refused"
         else:
             outcome = "failed"
-        key = (data_type.qualified_name, outcome)
+        key = (data_type, outcome)
         child = self._children.get(key)
         if child is None:  # labels() costs a lock and a tuple per call: keep the children
-            child = self._children[key] = self.readings.labels(*key)
+            child = self._children[key] = self.readings.labels(data_type.qualified_name, outcome)
         child.inc(readings)
 
     def render(self) -> bytes:

@@ -51,13 +51,13 @@ class ActivityCounter:
         self._last_seen: dict[str, float] = {}
         self._changed: set[str] = set()
 
-    def seen(self, device_id: str, data_type: str, at: float) -> None:
-        """One accepted reading of ``data_type`` (qualified name) at ``at`` (epoch seconds)."""
+    def seen(self, device_id: str, data_type: str, at: float, readings: int = 1) -> None:
+        """Accepted readings of ``data_type`` (qualified name) at ``at`` (epoch seconds)."""
         with self._lock:
             counts = self._counts.get(device_id)
             if counts is None:
                 counts = self._counts[device_id] = {}
-            counts[data_type] = counts.get(data_type, 0) + 1
+            counts[data_type] = counts.get(data_type, 0) + readings
             if at > self._last_seen.get(device_id, 0.0):
                 self._last_seen[device_id] = at
             self._changed.add(device_id)

@@ -1,7 +1,8 @@
-"""The guard on every route that takes data: authenticate, remember who it was."""
+"""Authenticating the routes that take data, and remembering who it was."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -10,17 +11,29 @@ from litestar.types import Guard
 
 from loom_gateway.auth import Authenticator, Principal
 
-__all__ = ["key_guard", "principal_of"]
+__all__ = ["Authenticate", "key_guard", "principal_of", "request_authenticator"]
 
 _STATE_KEY = "loom_principal"
 
+Authenticate = Callable[[ASGIConnection[Any, Any, Any, Any]], Principal | None]
+"""The caller of a request (None when auth is disabled); raises 401 for a missing or unknown key."""
 
-def key_guard(authenticator: Authenticator | None) -> Guard:
-    """401 before the body is read when the key is missing or unknown; None: auth disabled."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        principal = None if authenticator is None else authenticator.authenticate(connection.headers)
-        connection.state[_STATE_KEY] = principal
+def request_authenticator(authenticator: Authenticator | None) -> Authenticate:
+    """Called by the ingestion handlers before they read the body. Not a Litestar guard on that
+    path: Litestar copies the route handler for every guard call, a cost paid per reading."""
+    if authenticator is None:
+        return lambda _: None
+    return lambda connection: authenticator.authenticate(connection.headers)
+
+
+def key_guard(authenticate: Authenticate) -> Guard:
+    """The same check as a guard, for routes where the handler cannot run first (WebSocket
+    upgrades) or cost does not matter (device registry); ``principal_of`` reads the result."""
+
+    # Async on purpose: Litestar runs a sync guard in a worker thread, a thread hop per request.
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        connection.state[_STATE_KEY] = authenticate(connection)
 
     return guard
 

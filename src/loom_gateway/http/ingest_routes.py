@@ -15,7 +15,7 @@ from litestar.types import Guard
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import Catalog, DataType, Dispatch, Route
 from loom_gateway.errors import GatewayNotReady
-from loom_gateway.http.auth import principal_of
+from loom_gateway.http.auth import Authenticate
 from loom_gateway.http.media import require_json
 from loom_gateway.http.results import result_response
 from loom_gateway.http.streams import stream_handler
@@ -36,9 +36,12 @@ class IngestRoutesPlugin(InitPlugin):
         ingestors: Mapping[DataType, Ingestor],
         dispatchers: Mapping[str, Dispatcher],
         readiness: Readiness,
+        authenticate: Authenticate,
         guard: Guard,
         in_flight: InFlightLimit,
     ) -> None:
+        """``authenticate`` runs in the POST handlers; ``guard`` (the same check) on WebSocket streams."""
+        self._authenticate = authenticate
         self._guard = guard
         self._in_flight = in_flight
         self._catalog = catalog
@@ -47,25 +50,31 @@ class IngestRoutesPlugin(InitPlugin):
         self._readiness = readiness
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
-        handlers: list[BaseRouteHandler] = [
-            ingest_handler(route, self._ingestors[route.data_type], self._readiness, self._in_flight)
-            for route in self._catalog.routes
+        # Every route that takes data needs a key (unless auth is disabled).
+        gates = (self._readiness, self._in_flight, self._authenticate)
+        posts: list[BaseRouteHandler] = [
+            ingest_handler(route, self._ingestors[route.data_type], *gates) for route in self._catalog.routes
         ]
-        handlers += [
-            dispatch_handler(dispatch, self._dispatchers[dispatch.path], self._readiness, self._in_flight)
+        posts += [
+            dispatch_handler(dispatch, self._dispatchers[dispatch.path], *gates)
             for dispatch in self._catalog.dispatches
         ]
-        handlers += [
+        streams: list[BaseRouteHandler] = [
             stream_handler(stream, self._ingestors[stream.data_type], self._readiness)
             for stream in self._catalog.streams
         ]
-        # Every route that takes data needs a key (unless auth is disabled).
-        app_config.route_handlers.append(Router(path="/", route_handlers=handlers, guards=[self._guard]))
+        app_config.route_handlers.append(Router(path="/", route_handlers=posts))
+        if streams:
+            app_config.route_handlers.append(Router(path="/", route_handlers=streams, guards=[self._guard]))
         return app_config
 
 
 def ingest_handler(
-    route: Route, ingestor: Ingestor, readiness: Readiness, in_flight: InFlightLimit
+    route: Route,
+    ingestor: Ingestor,
+    readiness: Readiness,
+    in_flight: InFlightLimit,
+    authenticate: Authenticate,
 ) -> HTTPRouteHandler:
     data_type = route.data_type
     return _json_post(
@@ -73,6 +82,7 @@ def ingest_handler(
         ingestor.ingest,
         readiness,
         in_flight,
+        authenticate,
         max_body_bytes=data_type.max_body_bytes,
         summary=f"Ingest {data_type.title}",
         description=f"Publishes to `{data_type.topic.name}` once Kafka acknowledges it. "
@@ -83,7 +93,11 @@ def ingest_handler(
 
 
 def dispatch_handler(
-    dispatch: Dispatch, dispatcher: Dispatcher, readiness: Readiness, in_flight: InFlightLimit
+    dispatch: Dispatch,
+    dispatcher: Dispatcher,
+    readiness: Readiness,
+    in_flight: InFlightLimit,
+    authenticate: Authenticate,
 ) -> HTTPRouteHandler:
     data_type = dispatch.data_type
     targets = ", ".join(
@@ -94,6 +108,7 @@ def dispatch_handler(
         dispatcher.ingest,
         readiness,
         in_flight,
+        authenticate,
         max_body_bytes=data_type.max_body_bytes,
         summary=f"Ingest an array of {data_type.title}s, each to its own data type",
         description=f"A JSON array of at most {data_type.max_batch_items} items ({data_type.schema_id}). "
@@ -108,6 +123,7 @@ def _json_post(
     ingest: Callable[[bytes, Principal | None], Awaitable[Result]],
     readiness: Readiness,
     in_flight: InFlightLimit,
+    authenticate: Authenticate,
     *,
     max_body_bytes: int,
     summary: str,
@@ -115,11 +131,12 @@ def _json_post(
     tag: str,
 ) -> HTTPRouteHandler:
     async def handle(request: Request[Any, Any, Any]) -> Response[bytes]:
+        principal = authenticate(request)  # 401 before the body is read
         require_json(request, "reading")
         if not readiness.ready:
             raise GatewayNotReady(readiness.reason or "not ready")
         with in_flight.admit():
-            return result_response(await ingest(await request.body(), principal_of(request)))
+            return result_response(await ingest(await request.body(), principal))
 
     return post(
         path,

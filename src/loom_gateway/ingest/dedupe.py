@@ -35,7 +35,7 @@ class RecentMessages:
         self._in_flight: dict[DedupeKey, asyncio.Future[LoomError | None] | None] = {}
 
     def acknowledged(self, key: DedupeKey) -> bool:
-        self._expire()
+        """Whether Kafka has it (as of the last ``expire``)."""
         return key in self._acknowledged
 
     def in_flight(self, key: DedupeKey) -> asyncio.Future[LoomError | None] | None:
@@ -61,7 +61,8 @@ class RecentMessages:
             while len(self._acknowledged) > self._max_entries:
                 self._acknowledged.popitem(last=False)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
+        """Forget what is older than the window: once per request, not per reading."""
         now = self._clock()
         while self._acknowledged:
             key, expires = next(iter(self._acknowledged.items()))

@@ -37,7 +37,7 @@ PATH = STREAM.path.replace("{device_id}", DEVICE_ID)
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "datetime", _FixedClock)
+    monkeypatch.setattr(service, "time", _FixedClock)
 
 
 class Gateway:

@@ -45,7 +45,7 @@ ENVELOPE_KEYS = frozenset(envelope())
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "datetime", _FixedClock)
+    monkeypatch.setattr(service, "time", _FixedClock)
 
 
 def dispatch(

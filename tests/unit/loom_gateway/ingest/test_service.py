@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -54,16 +55,20 @@ class FakePublisher:
         return [record for call in self.calls for record in call]
 
 
-class _FixedClock(datetime):
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> _FixedClock:
-        assert tz is UTC
-        return cls.fromtimestamp(NOW.timestamp(), tz)
+class _FixedClock:
+    """Stands in for the ``time`` module in ``service``: always NOW."""
+
+    gmtime = staticmethod(time.gmtime)
+    strftime = staticmethod(time.strftime)
+
+    @staticmethod
+    def time_ns() -> int:
+        return int(NOW.timestamp()) * 1_000_000_000 + NOW.microsecond * 1000
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "datetime", _FixedClock)
+    monkeypatch.setattr(service, "time", _FixedClock)
 
 
 def encode(value: object) -> bytes:
@@ -404,8 +409,8 @@ class FakeDevices:
         if device_id in self.refused:
             raise Forbidden(f"device {device_id} was deleted")
 
-    def seen(self, device_id: str, data_type: DataType) -> None:
-        self.seen_readings.append((device_id, data_type))
+    def seen(self, device_id: str, data_type: DataType, readings: int = 1) -> None:
+        self.seen_readings += [(device_id, data_type)] * readings
 
 
 def gated_ingest(body: object, publisher: FakePublisher, devices: FakeDevices, metrics: Metrics) -> Result:

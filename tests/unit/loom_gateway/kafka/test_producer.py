@@ -102,6 +102,7 @@ def test_abandoning_fails_only_the_records_without_a_report_and_ignores_late_one
         group.seal()
         group.report(0, None, None)
         group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
+        assert group.done.done()  # the waiting request is released
         group.report(1, None, None)  # too late: stays failed
         return outcomes
 
