@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -12,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
 
-__all__ = ["Batch", "field_errors", "parse_array", "parse_body", "validate_item"]
+__all__ = ["Batch", "field_errors", "parse_array", "parse_body", "require_finite_numbers", "validate_item"]
 
 # Pydantic's error types, named by the JSON Schema keyword a schema author knows.
 _RULES = {
@@ -33,6 +35,42 @@ _RULES = {
 }
 
 
+# Anything that could be a number JSON cannot carry: NaN and Infinity are not JSON (RFC 8259
+# section 6), and an exponent of three digits may be beyond a double. pydantic's parser takes
+# all three (as nan/inf), and the models would publish them as null. A match (a string that
+# merely says "NaN" included) only sends the body through the exact check below.
+_MAYBE_NOT_FINITE = re.compile(rb"NaN|Infinity|[eE][+-]?[0-9]{3}")
+
+
+def require_finite_numbers(body: bytes) -> None:
+    """Refuse (400) a body with NaN, Infinity, or a number too large for a double."""
+    if _MAYBE_NOT_FINITE.search(body) is None:
+        return
+    try:
+        document = pydantic_core.from_json(body, allow_inf_nan=False)
+    except ValueError as error:
+        raise MalformedBody(f"the body is not valid JSON: {error}") from None
+    pointer = _non_finite(document, "")
+    if pointer is not None:
+        raise MalformedBody(f"the number at {pointer or '/'} is too large for a double")
+
+
+def _non_finite(value: object, pointer: str) -> str | None:
+    if isinstance(value, float):
+        return None if math.isfinite(value) else pointer
+    if isinstance(value, dict):
+        items: Iterable[tuple[object, object]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, f"{pointer}/{_escape(str(key))}")
+        if found is not None:
+            return found
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Batch:
     """The readings of one request: a lone object, or each item of a JSON array."""
@@ -47,6 +85,7 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
     Always in JSON mode: strict validation of already-parsed Python objects would refuse
     an enum's string value, which JSON cannot send any other way.
     """
+    require_finite_numbers(body)
     if body.lstrip()[:1] != b"[":
         try:
             reading = data_type.model.model_validate_json(body, strict=True)
@@ -71,6 +110,7 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
 
 def parse_array(data_type: DataType, body: bytes) -> list[object]:
     """The items of a JSON-array body, within the data type's batch limit."""
+    require_finite_numbers(body)
     try:
         items = pydantic_core.from_json(body)
     except ValueError as error:

@@ -19,7 +19,7 @@ from loom_catalog.catalog import (
 )
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
-from loom_gateway.ingest.validation import Batch, parse_body
+from loom_gateway.ingest.validation import Batch, parse_body, require_finite_numbers
 from tests.support.mobile_bodies import ROUTE_BODIES, envelope, gps
 
 DATA_TYPE_OF = {route.path: route.data_type for route in CATALOG.routes}
@@ -504,3 +504,22 @@ def test_envelope_helper_matches_the_contract_keys() -> None:
         "services_encountered",
         "content_hash",
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b'{"x":NaN}', "not valid JSON"),
+        (b'{"a":[1,{"b":-Infinity}]}', "not valid JSON"),
+        (b'{"x":1e400}', "the number at /x is too large for a double"),
+        (b'[{"v":{"l/x":1E+999}}]', "the number at /0/v/l~1x is too large for a double"),
+    ],
+)
+def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> None:
+    with pytest.raises(MalformedBody, match=detail):
+        require_finite_numbers(body)
+
+
+@pytest.mark.parametrize("body", [b'{"s":"NaN and Infinity"}', b'{"x":1e300}', b'{"x":1e-400}', b"[]"])
+def test_finite_numbers_and_strings_that_look_alike_pass(body: bytes) -> None:
+    require_finite_numbers(body)
