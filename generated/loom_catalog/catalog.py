@@ -65,6 +65,9 @@ from .models.external.email.events.v1 import (
 from .models.external.twitter.liked.v1 import (
     LikedTweet as _EXTERNAL_TWITTER_LIKED_V1_MODEL,
 )
+from .models.gateway.quarantine.v1 import (
+    QuarantinedReading as _GATEWAY_QUARANTINE_V1_MODEL,
+)
 from .models.os.events.app_lifecycle.v1 import (
     AppLifecycleEvent as _OS_EVENTS_APP_LIFECYCLE_V1_MODEL,
 )
@@ -100,6 +103,7 @@ __all__ = [
     "EXTERNAL_CALENDAR_EVENTS_V1",
     "EXTERNAL_EMAIL_EVENTS_V1",
     "EXTERNAL_TWITTER_LIKED_V1",
+    "GATEWAY_QUARANTINE_V1",
     "OS_EVENTS_APP_LIFECYCLE_V1",
     "OS_EVENTS_NOTIFICATIONS_V1",
     "OS_EVENTS_SYSTEM_V1",
@@ -610,6 +614,27 @@ EXTERNAL_TWITTER_LIKED_V1 = DataType(
 )
 """Schema: external/twitter/liked/v1.json"""
 
+GATEWAY_QUARANTINE_V1 = DataType(
+    name="gateway.quarantine",
+    version=1,
+    schema_id="https://schemas.loom-gateway.dev/gateway/quarantine/v1.json",
+    title="Quarantined reading",
+    model=_GATEWAY_QUARANTINE_V1_MODEL,
+    key_field="source",
+    topic=TopicSpec(
+        name="gateway.readings.refused.quarantine",
+        retention_ms=604800000,
+        compression="zstd",
+        max_message_bytes=1048576,
+        partitions=3,
+        cleanup_policy="delete",
+    ),
+    max_body_bytes=1048576,
+    max_batch_items=1000,
+    kind="quarantine",
+)
+"""Schema: gateway/quarantine/v1.json"""
+
 OS_EVENTS_APP_LIFECYCLE_V1 = DataType(
     name="os.events.app_lifecycle",
     version=1,
@@ -719,6 +744,7 @@ DATA_TYPES: tuple[DataType, ...] = (
     EXTERNAL_CALENDAR_EVENTS_V1,
     EXTERNAL_EMAIL_EVENTS_V1,
     EXTERNAL_TWITTER_LIKED_V1,
+    GATEWAY_QUARANTINE_V1,
     OS_EVENTS_APP_LIFECYCLE_V1,
     OS_EVENTS_NOTIFICATIONS_V1,
     OS_EVENTS_SYSTEM_V1,

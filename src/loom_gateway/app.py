@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from loom_gateway import __version__
 from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.devices import DeviceRegistry, device_handlers
+from loom_gateway.errors import ConfigurationError
 from loom_gateway.http.auth import key_guard, request_authenticator
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
@@ -22,6 +23,7 @@ from loom_gateway.http.problems import exception_handlers
 from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
 from loom_gateway.ingest.dedupe import RecentMessages
 from loom_gateway.ingest.dispatch import Dispatcher
+from loom_gateway.ingest.quarantine import Quarantine
 from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.kafka.bootstrap import TOPICS_HOLDER, ensure_topics
 from loom_gateway.kafka.producer import Publisher
@@ -111,6 +113,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 authenticate,
                 guard,
                 InFlightLimit(settings.max_in_flight_requests),
+                _quarantine(settings, catalog, publisher, metrics),
             )
         ],
         lifespan=[kafka_lifespan],
@@ -125,6 +128,20 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         ),
         logging_config=None,
     )
+
+
+def _quarantine(
+    settings: Settings, catalog: Catalog, publisher: Publisher, metrics: Metrics
+) -> Quarantine | None:
+    """Where refused readings go, when enabled (the catalog must then have a quarantine type)."""
+    if not settings.quarantine_enabled:
+        return None
+    data_type = catalog.of_kind("quarantine")
+    if data_type is None:
+        raise ConfigurationError(
+            "LOOM_QUARANTINE_ENABLED is on, but the catalog has no data type of kind quarantine"
+        )
+    return Quarantine(data_type, publisher, metrics)
 
 
 def _device_registry(

@@ -34,7 +34,7 @@ __all__ = [
 
 Compression = Literal["none", "gzip", "snappy", "lz4", "zstd"]
 CleanupPolicy = Literal["delete", "compact"]
-Kind = Literal["reading", "device-registry", "device-activity"]
+Kind = Literal["reading", "device-registry", "device-activity", "quarantine"]
 
 _MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 

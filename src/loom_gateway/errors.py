@@ -43,6 +43,9 @@ class LoomError(Exception):
     problem_type: str = "internal"
     retry_after: int | None = None
     """Seconds a client should wait before retrying; set on errors worth retrying."""
+    quarantined: bool = False
+    """Whether a reading refused with it goes to the quarantine topic (when enabled): what a
+    device sent wrong, not a transient refusal (overload, rate limits) or a missing key."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -79,6 +82,7 @@ class FieldError:
 class InvalidReading(LoomError):
     """The body is JSON but does not match the data type's schema."""
 
+    quarantined = True
     status = 422
     title = "Reading does not match its schema"
     problem_type = "invalid-reading"
@@ -98,6 +102,7 @@ class InvalidReading(LoomError):
 class MalformedBody(LoomError):
     """The body is not valid UTF-8 JSON."""
 
+    quarantined = True
     status = 400
     title = "Malformed request body"
     problem_type = "malformed-body"
@@ -112,12 +117,14 @@ class UnsupportedMediaType(LoomError):
 class ReadingTooLarge(LoomError):
     """A reading would exceed its topic's record size limit."""
 
+    quarantined = True
     status = 413
     title = "Reading too large"
     problem_type = "reading-too-large"
 
 
 class BatchTooLarge(LoomError):
+    quarantined = True
     status = 413
     title = "Batch too large"
     problem_type = "batch-too-large"
@@ -215,6 +222,7 @@ class DeviceNotFound(LoomError):
 class DeviceDeleted(LoomError):
     """The device was soft-deleted: its readings and its re-registration are refused."""
 
+    quarantined = True
     status = 403
     title = "Device deleted"
     problem_type = "device-deleted"
@@ -248,6 +256,7 @@ class Unauthenticated(LoomError):
 class DeviceNotAllowed(LoomError):
     """The API key is bound to other devices."""
 
+    quarantined = True
     status = 403
     title = "Device not allowed for this key"
     problem_type = "device-not-allowed"

@@ -28,6 +28,12 @@ class Metrics:
             "Retried readings (same message_id) answered without publishing them again.",
             registry=self.registry,
         )
+        self.quarantined = Counter(
+            "loom_quarantined_readings",
+            "Refused readings written to the quarantine topic (written), or lost on the way (failed).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.ready = Gauge(
             "loom_ready", "1 when topics are ensured and readings are accepted.", registry=self.registry
         )

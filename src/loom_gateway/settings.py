@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     without publishing it again. 0 turns it off."""
     idempotency_max_entries: Annotated[int, Field(ge=1)] = 100_000
     """At most this many remembered ids (about 30 MB per worker); the oldest are forgotten first."""
+    quarantine_enabled: bool = False
+    """Also write each refused reading (after authentication: 4xx other than 401 and 429) to the
+    catalog's quarantine topic, with the error and schema id, so operators can see what devices
+    send wrong. The topic is created only when this is on."""
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
 

@@ -21,6 +21,7 @@ from loom_gateway.http.results import result_response
 from loom_gateway.http.streams import stream_handler
 from loom_gateway.ingest.admission import InFlightLimit
 from loom_gateway.ingest.dispatch import Dispatcher
+from loom_gateway.ingest.quarantine import Quarantine
 from loom_gateway.ingest.service import Ingestor, Result
 from loom_gateway.readiness import Readiness
 
@@ -39,9 +40,12 @@ class IngestRoutesPlugin(InitPlugin):
         authenticate: Authenticate,
         guard: Guard,
         in_flight: InFlightLimit,
+        quarantine: Quarantine | None = None,
     ) -> None:
-        """``authenticate`` runs in the POST handlers; ``guard`` (the same check) on WebSocket streams."""
+        """``authenticate`` runs in the POST handlers; ``guard`` (the same check) on WebSocket streams.
+        ``quarantine``: where refused readings go, when enabled."""
         self._authenticate = authenticate
+        self._quarantine = quarantine
         self._guard = guard
         self._in_flight = in_flight
         self._catalog = catalog
@@ -51,7 +55,7 @@ class IngestRoutesPlugin(InitPlugin):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         # Every route that takes data needs a key (unless auth is disabled).
-        gates = (self._readiness, self._in_flight, self._authenticate)
+        gates = (self._readiness, self._in_flight, self._authenticate, self._quarantine)
         posts: list[BaseRouteHandler] = [
             ingest_handler(route, self._ingestors[route.data_type], *gates) for route in self._catalog.routes
         ]
@@ -60,7 +64,7 @@ class IngestRoutesPlugin(InitPlugin):
             for dispatch in self._catalog.dispatches
         ]
         streams: list[BaseRouteHandler] = [
-            stream_handler(stream, self._ingestors[stream.data_type], self._readiness)
+            stream_handler(stream, self._ingestors[stream.data_type], self._readiness, self._quarantine)
             for stream in self._catalog.streams
         ]
         app_config.route_handlers.append(Router(path="/", route_handlers=posts))
@@ -75,11 +79,13 @@ def ingest_handler(
     readiness: Readiness,
     in_flight: InFlightLimit,
     authenticate: Authenticate,
+    quarantine: Quarantine | None = None,
 ) -> HTTPRouteHandler:
     data_type = route.data_type
+    ingest = ingestor.ingest
     return _json_post(
         route.path,
-        ingestor.ingest,
+        ingest if quarantine is None else quarantine.guarding(route.path, data_type, ingest),
         readiness,
         in_flight,
         authenticate,
@@ -98,14 +104,16 @@ def dispatch_handler(
     readiness: Readiness,
     in_flight: InFlightLimit,
     authenticate: Authenticate,
+    quarantine: Quarantine | None = None,
 ) -> HTTPRouteHandler:
     data_type = dispatch.data_type
+    ingest = dispatcher.ingest
     targets = ", ".join(
         f"`{value}` → `{target.topic.name}`" for value, target in sorted(dispatch.targets.items())
     )
     return _json_post(
         dispatch.path,
-        dispatcher.ingest,
+        ingest if quarantine is None else quarantine.guarding(dispatch.path, data_type, ingest),
         readiness,
         in_flight,
         authenticate,

@@ -26,6 +26,7 @@ from loom_gateway.errors import (
 from loom_gateway.http.auth import principal_of
 from loom_gateway.http.problems import problem_document
 from loom_gateway.http.results import accepted_reading
+from loom_gateway.ingest.quarantine import Ingest, Quarantine
 from loom_gateway.ingest.service import Ingestor
 from loom_gateway.readiness import Readiness
 
@@ -34,9 +35,14 @@ __all__ = ["stream_handler"]
 _PARAMETER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-def stream_handler(stream: Stream, ingestor: Ingestor, readiness: Readiness) -> WebsocketRouteHandler:
+def stream_handler(
+    stream: Stream, ingestor: Ingestor, readiness: Readiness, quarantine: Quarantine | None = None
+) -> WebsocketRouteHandler:
     parameters = _PARAMETER.findall(stream.path)
     limit = stream.data_type.max_body_bytes
+    ingest: Ingest = ingestor.ingest
+    if quarantine is not None:
+        ingest = quarantine.guarding(stream.path, stream.data_type, ingest)
 
     async def handle(socket: WebSocket[Any, Any, Any]) -> None:
         principal = principal_of(socket)  # the guard authenticated the upgrade request
@@ -57,7 +63,7 @@ def stream_handler(stream: Stream, ingestor: Ingestor, readiness: Readiness) -> 
                     await socket.send_json(_error_frame(error, socket.url.path))
                     continue
                 try:
-                    result = await ingestor.ingest(reading, principal)  # counts its own refusals
+                    result = await ingest(reading, principal)  # counts its own refusals
                 except LoomError as error:
                     await socket.send_json(_error_frame(error, socket.url.path))
                     continue

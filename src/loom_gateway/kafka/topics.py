@@ -55,7 +55,10 @@ class PlannedTopic:
 
 
 def desired_topics(catalog: Catalog, settings: Settings) -> list[DesiredTopic]:
-    """The catalog's topics with the deployment's defaults filled in."""
+    """The catalog's topics with the deployment's defaults filled in (the quarantine topic only
+    when quarantine is enabled)."""
+    quarantine = catalog.of_kind("quarantine")
+    unused = {quarantine.topic.name} if quarantine is not None and not settings.quarantine_enabled else set()
     return [
         DesiredTopic(
             name=topic.name,
@@ -69,6 +72,7 @@ def desired_topics(catalog: Catalog, settings: Settings) -> list[DesiredTopic]:
             },
         )
         for topic in catalog.topics()
+        if topic.name not in unused
     ]
 
 

@@ -41,6 +41,7 @@ def test_defaults() -> None:
         "device_rate_burst": 1000,
         "idempotency_window_s": 600.0,
         "idempotency_max_entries": 100_000,
+        "quarantine_enabled": False,
         "kafka_bootstrap_timeout_s": 10.0,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,

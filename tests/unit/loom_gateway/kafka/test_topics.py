@@ -93,7 +93,7 @@ def test_a_compacted_topic_keeps_its_policy_and_its_own_partition_count() -> Non
 
 
 def test_desired_topics_cover_the_generated_catalog_once_each() -> None:
-    topics = desired_topics(CATALOG, load_settings())
+    topics = desired_topics(CATALOG, load_settings(quarantine_enabled=True))
 
     assert [topic.name for topic in topics] == [topic.name for topic in CATALOG.topics()]
     # Readings take the deployment's default (6); registries may declare their own count.
@@ -105,6 +105,17 @@ def test_desired_topics_cover_the_generated_catalog_once_each() -> None:
         spec.cleanup_policy for spec in CATALOG.topics()
     ]
     assert all(isinstance(value, str) for topic in topics for value in topic.configs.values())
+
+
+def test_the_quarantine_topic_is_wanted_only_when_quarantine_is_on() -> None:
+    quarantine = CATALOG.of_kind("quarantine")
+    assert quarantine is not None
+
+    off = [topic.name for topic in desired_topics(CATALOG, load_settings())]
+    on = [topic.name for topic in desired_topics(CATALOG, load_settings(quarantine_enabled=True))]
+
+    assert quarantine.topic.name not in off
+    assert set(on) - set(off) == {quarantine.topic.name}
 
 
 @pytest.mark.parametrize("kind", ["device-registry", "device-activity"])

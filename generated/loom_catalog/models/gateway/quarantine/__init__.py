@@ -1,0 +1,1 @@
+# Generated from schemas/ by `python -m codegen generate`; do not edit.
