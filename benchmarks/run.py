@@ -56,6 +56,8 @@ class Phase:
     p50_ms: float
     p99_ms: float
     cpu_ms_per_request: float
+    broker_cpu_ms_per_request: float
+    """The broker's CPU: it shares the cores with everything measured."""
     peak_rss_mb: list[float]
     warmup_acknowledged: int
     """Readings acknowledged during the 2 s warm-up (they land in Kafka too)."""
@@ -117,6 +119,7 @@ def main() -> None:
                     arguments.connections,
                     arguments.duration,
                     1,
+                    broker,
                 )
             )
         prefix = f"bench{uuid.uuid4().hex[:6]}."
@@ -138,6 +141,7 @@ def main() -> None:
                     arguments.connections,
                     arguments.duration,
                     1,
+                    broker,
                 )
             )
             results.append(
@@ -149,6 +153,7 @@ def main() -> None:
                     arguments.batch_connections,
                     arguments.duration,
                     arguments.batch,
+                    broker,
                 )
             )
             soak = _soak(wrk, gateway, arguments) if arguments.soak else None
@@ -177,6 +182,7 @@ def main() -> None:
                     arguments.connections,
                     arguments.duration,
                     1,
+                    broker,
                 )
             )
         landed = len(
@@ -235,13 +241,22 @@ def _wait(port: int, path: str, started: float, process: subprocess.Popen[bytes]
 
 
 def _load(
-    wrk: str, server: Server, name: str, script: str, connections: int, duration: int, batch: int
+    wrk: str,
+    server: Server,
+    name: str,
+    script: str,
+    connections: int,
+    duration: int,
+    batch: int,
+    broker: EmbeddedBroker,
 ) -> Phase:
     warmup = _run_wrk(wrk, server, script, connections, 2, batch)
     workers = server.workers()
-    before = _cpu_ticks(workers)
+    broker_pids = [broker.pid] if broker.pid is not None else []
+    before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
     stats = _run_wrk(wrk, server, script, connections, duration, batch)
     cpu_s = (_cpu_ticks(workers) - before) / CLOCK_TICKS
+    broker_cpu_s = (_cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
     return Phase(
         name=name,
         batch=batch,
@@ -252,6 +267,7 @@ def _load(
         p50_ms=stats["p50_us"] / 1000,
         p99_ms=stats["p99_us"] / 1000,
         cpu_ms_per_request=1000 * cpu_s / max(stats["requests"], 1),
+        broker_cpu_ms_per_request=1000 * broker_cpu_s / max(stats["requests"], 1),
         peak_rss_mb=[_status_kb(pid, "VmHWM") / 1024 for pid in workers],
         warmup_acknowledged=(warmup["requests"] - warmup["non2xx"]) * batch,
     )
@@ -331,14 +347,15 @@ def _report(
     )
     print(
         f"{'phase':32} {'req/s':>9} {'readings/s':>11} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10} "
-        f"{'peak RSS MB/worker':>19} {'non-2xx':>8} {'vs ceiling':>10}"
+        f"{'broker ms/req':>13} {'peak RSS MB/worker':>19} {'non-2xx':>8} {'vs ceiling':>10}"
     )
     for phase in results:
         ratio = phase.requests_per_s / ceiling.requests_per_s
         rss = "/".join(f"{value:.0f}" for value in phase.peak_rss_mb)
         print(
             f"{phase.name:32} {phase.requests_per_s:9.0f} {phase.readings_per_s:11.0f} {phase.p50_ms:7.2f} "
-            f"{phase.p99_ms:7.2f} {phase.cpu_ms_per_request:10.3f} {rss:>19} {phase.non2xx:8d} {ratio:10.2f}"
+            f"{phase.p99_ms:7.2f} {phase.cpu_ms_per_request:10.3f} {phase.broker_cpu_ms_per_request:13.3f} "
+            f"{rss:>19} {phase.non2xx:8d} {ratio:10.2f}"
         )
     acknowledged = _acknowledged(results, soak)
     verdict = "every acknowledged reading landed" if landed >= acknowledged else "READINGS MISSING"

@@ -37,6 +37,11 @@ class EmbeddedBroker:
     def bootstrap_servers(self) -> str:
         return f"{self.host}:{self.port}"
 
+    @property
+    def pid(self) -> int | None:
+        """The broker's process id while it runs (the benchmark measures its CPU)."""
+        return None if self._process is None else self._process.pid
+
     def start(self, timeout_s: float = 15.0) -> None:
         url = f"tcp://{self.host}:{self.port}"
         # A file, not a pipe: an undrained pipe fills up and stalls the broker. One per start,

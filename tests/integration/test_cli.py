@@ -47,6 +47,7 @@ def test_topics_plan_then_apply_then_plan(
 ) -> None:
     monkeypatch.setenv("LOOM_KAFKA_BOOTSTRAP_SERVERS", gateway_settings.kafka_bootstrap_servers)
     monkeypatch.setenv("LOOM_KAFKA_TOPIC_PREFIX", gateway_settings.kafka_topic_prefix)
+    monkeypatch.setenv("LOOM_QUARANTINE_ENABLED", "true")  # every catalog topic, quarantine too
     runner = CliRunner()
     names = [gateway_settings.topic_name(topic.name) for topic in CATALOG.topics()]
 
