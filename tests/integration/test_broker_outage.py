@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from litestar.testing import TestClient
 
 from loom_catalog import CATALOG
-from loom_gateway.embedded_broker import EmbeddedBroker, free_port
+from loom_gateway.embedded_broker import EmbeddedBroker
 from loom_gateway.kafka.topics import TopicAdmin
 from loom_gateway.settings import Settings, load_settings
 from tests.support.gateway import running_gateway
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.kafka
 
 DELIVERY_TIMEOUT_MS = 1500
 TOPIC = "device.health.heartrate.raw"
-
-
-@pytest.fixture
-def broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(free_port())
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.resume()
-        broker.stop()
 
 
 @pytest.fixture

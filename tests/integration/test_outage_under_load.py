@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from loom_gateway.embedded_broker import EmbeddedBroker, free_port
+from loom_gateway.embedded_broker import EmbeddedBroker
 from loom_gateway.kafka.topics import TopicAdmin
 from loom_gateway.settings import load_settings
 from tests.support.kafka import read_topic
@@ -39,17 +38,6 @@ PARTITIONS = 2
 THREADS = 6
 INTERVAL_S = 0.05
 """Each client posts every 50 ms: up to 120 readings/s in all; a few hundred in the test."""
-
-
-@pytest.fixture
-def broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(free_port())
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.resume()
-        broker.stop()
 
 
 def started_within(answers: list[Answer], since: float, until: float = float("inf")) -> list[Answer]:

@@ -19,13 +19,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import httpx
 import pytest
 
-from loom_gateway.embedded_broker import EmbeddedBroker, free_port
+from loom_gateway.embedded_broker import EmbeddedBroker
 from tests.support.kafka import read_topic
 from tests.support.load import HEARTRATE, HEARTRATE_TOPIC, Answer, by_status, heartrate
 from tests.support.serve_server import ServeServer, rss_kib, running_serve
@@ -49,17 +49,6 @@ allow this much, a third of the delivery timeout the admitted requests could wai
 T = TypeVar("T")
 RSS_BOUND_MIB = 300
 GROWTH_BOUND_MIB = 20
-
-
-@pytest.fixture
-def broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(free_port())
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.resume()
-        broker.stop()
 
 
 class Sampler(Generic[T]):

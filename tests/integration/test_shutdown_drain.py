@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 import pytest
 
-from loom_gateway.embedded_broker import EmbeddedBroker, free_port
+from loom_gateway.embedded_broker import EmbeddedBroker
 from tests.support.kafka import read_topic
 from tests.support.load import HEARTRATE_TOPIC, Answer, Load, by_status, post_reading
 from tests.support.serve_server import ServeServer, running_serve
@@ -31,17 +31,6 @@ REPORT_GRACE_S = 5.0
 (``_REPORT_GRACE_S`` in loom_gateway/kafka/producer.py)."""
 SLACK_S = 5.0
 """For a shared 2-core machine."""
-
-
-@pytest.fixture
-def broker() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker(free_port())
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.resume()
-        broker.stop()
 
 
 def queued_records(server: ServeServer) -> float:
