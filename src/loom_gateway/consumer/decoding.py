@@ -1,0 +1,84 @@
+"""Decoding a record's value into its data type's model, with the decoder its ``content-type``
+header names.
+
+JSON (``application/json``, what the gateway writes by default) is built in. Other formats plug
+in as one more ``Decoder`` under their content type (``Decoders.with_decoder``): the Avro one
+(``LOOM_VALUE_FORMAT=avro``) reads the Confluent wire format with the writer schema the catalog
+generated for the data type. A record without a ``content-type`` header is read as JSON, the
+format the gateway wrote before it sent the header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from loom_gateway.catalog import DataType
+from loom_gateway.consumer.errors import UndecodableRecord
+from loom_gateway.consumer.records import RawRecord
+
+__all__ = ["CONTENT_TYPE_HEADER", "JSON_CONTENT_TYPE", "Decoder", "Decoders", "JsonDecoder", "media_type"]
+
+CONTENT_TYPE_HEADER = "content-type"
+JSON_CONTENT_TYPE = "application/json"
+
+
+class Decoder(Protocol):
+    def decode(self, value: bytes, data_type: DataType) -> BaseModel:
+        """The value as ``data_type.model``; raises ValueError (ValidationError is one) when it is not."""
+        ...
+
+
+class JsonDecoder:
+    """The value as the gateway writes it: the reading's JSON document, server fields included."""
+
+    def decode(self, value: bytes, data_type: DataType) -> BaseModel:
+        return data_type.model.model_validate_json(value)
+
+
+def media_type(content_type: bytes) -> str:
+    """``application/json`` of ``application/json; charset=utf-8``, lower-cased."""
+    return content_type.decode("latin-1").partition(";")[0].strip().lower()
+
+
+class Decoders:
+    """Decoders by media type; chooses one per record from its ``content-type`` header."""
+
+    def __init__(self, decoders: Mapping[str, Decoder] | None = None) -> None:
+        self._decoders: dict[str, Decoder] = {JSON_CONTENT_TYPE: JsonDecoder()}
+        self._decoders.update(decoders or {})
+
+    def with_decoder(self, content_type: str, decoder: Decoder) -> Decoders:
+        return Decoders({**self._decoders, media_type(content_type.encode()): decoder})
+
+    def media_types(self) -> list[str]:
+        return sorted(self._decoders)
+
+    def decode(self, record: RawRecord, data_type: DataType) -> BaseModel:
+        """The record's value as ``data_type``'s model, or UndecodableRecord saying why not."""
+        header = record.header(CONTENT_TYPE_HEADER)
+        kind = JSON_CONTENT_TYPE if header is None else media_type(header)
+        decoder = self._decoders.get(kind)
+        if decoder is None:
+            raise UndecodableRecord(
+                f"no decoder for content-type {kind!r} (have {', '.join(self.media_types())})"
+            )
+        if record.value is None:
+            raise UndecodableRecord("the record has no value (a tombstone)")
+        try:
+            return decoder.decode(record.value, data_type)
+        except ValidationError as error:
+            raise UndecodableRecord(
+                f"not a valid {data_type.qualified_name} ({kind}): {error.error_count()} error(s), "
+                f"first: {_first(error)}"
+            ) from error
+        except ValueError as error:
+            raise UndecodableRecord(f"not a valid {data_type.qualified_name} ({kind}): {error}") from error
+
+
+def _first(error: ValidationError) -> str:
+    first = error.errors(include_url=False, include_input=False)[0]
+    where = "/".join(str(part) for part in first["loc"])
+    return f"{where or '(root)'}: {first['msg']}"
