@@ -11,8 +11,10 @@ from typing import Any
 import jinja2
 
 from codegen.render import guide
+from codegen.render.avro import render_avro
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
 from codegen.render.models import model_class_names, render_models
+from codegen.render.openapi import OPENAPI_FILE, render_openapi
 from codegen.spec import DataTypeSpec
 
 __all__ = ["render_package"]
@@ -26,6 +28,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     models_dir = package_dir / "models"
     render_models(schema_root, models_dir)
     classes = model_class_names(models_dir, specs)
+    avro_ids = render_avro(specs, package_dir / "avro")
     routes = sorted((route, spec.constant) for spec in specs for route in spec.routes)
     streams = sorted((stream, spec.constant) for spec in specs for stream in spec.streams)
     dispatching = [spec for spec in specs if spec.dispatch is not None]
@@ -48,6 +51,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         "readings": [spec for spec in specs if spec.kind == "reading"],
         "registry": next((spec for spec in specs if spec.kind == "device-registry"), None),
         "specs_by_constant": {spec.constant: spec for spec in specs},
+        "avro_ids": avro_ids,
     }
     environment = _environment()
     for template, target in (
@@ -59,6 +63,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     ):
         target.write_text(environment.get_template(template).render(context), "utf-8")
     (package_dir / "py.typed").write_text("", "utf-8")
+    render_openapi(specs, package_dir / OPENAPI_FILE)
     schemas_dir = package_dir / "schemas"
     schemas_dir.mkdir()
     for spec in specs:

@@ -128,6 +128,7 @@ DEVICE_APP_USAGE_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1455491323,
 )
 """Schema: device/app_usage/android/v1.json"""
 
@@ -149,6 +150,7 @@ DEVICE_AUDIO_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=16,
     kind="reading",
+    avro_schema_id=410360835,
 )
 """Schema: device/audio/v1.json"""
 
@@ -170,6 +172,7 @@ DEVICE_HEALTH_HEARTRATE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1624802993,
 )
 """Schema: device/health/heartrate/v1.json"""
 
@@ -191,6 +194,7 @@ DEVICE_HEALTH_STEPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=2094899769,
 )
 """Schema: device/health/steps/v1.json"""
 
@@ -212,6 +216,7 @@ DEVICE_IMAGE_CAMERA_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
+    avro_schema_id=647298249,
 )
 """Schema: device/image/camera/v1.json"""
 
@@ -233,6 +238,7 @@ DEVICE_METADATA_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=2022991391,
 )
 """Schema: device/metadata/v1.json"""
 
@@ -254,6 +260,7 @@ DEVICE_NETWORK_BLUETOOTH_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=436926983,
 )
 """Schema: device/network/bluetooth/v1.json"""
 
@@ -275,6 +282,7 @@ DEVICE_NETWORK_WIFI_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=410583660,
 )
 """Schema: device/network/wifi/v1.json"""
 
@@ -296,6 +304,7 @@ DEVICE_REGISTRY_ACTIVITY_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="device-activity",
+    avro_schema_id=478693879,
 )
 """Schema: device/registry/activity/v1.json"""
 
@@ -317,6 +326,7 @@ DEVICE_REGISTRY_DEVICES_V1 = DataType(
     max_body_bytes=65536,
     max_batch_items=1000,
     kind="device-registry",
+    avro_schema_id=418981758,
 )
 """Schema: device/registry/devices/v1.json"""
 
@@ -338,6 +348,7 @@ DEVICE_SENSOR_ACCELEROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1919538402,
 )
 """Schema: device/sensor/accelerometer/v1.json"""
 
@@ -359,6 +370,7 @@ DEVICE_SENSOR_BAROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1221984547,
 )
 """Schema: device/sensor/barometer/v1.json"""
 
@@ -380,6 +392,7 @@ DEVICE_SENSOR_GENERIC_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=117597490,
 )
 """Schema: device/sensor/generic/v1.json"""
 
@@ -401,6 +414,7 @@ DEVICE_SENSOR_GPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1268859063,
 )
 """Schema: device/sensor/gps/v1.json"""
 
@@ -422,6 +436,7 @@ DEVICE_SENSOR_TEMPERATURE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=689618851,
 )
 """Schema: device/sensor/temperature/v1.json"""
 
@@ -443,6 +458,7 @@ DEVICE_STATE_POWER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=2071010125,
 )
 """Schema: device/state/power/v1.json"""
 
@@ -464,6 +480,7 @@ DEVICE_SYSTEM_APPS_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1342043891,
 )
 """Schema: device/system/apps/android/v1.json"""
 
@@ -485,6 +502,7 @@ DEVICE_SYSTEM_APPS_MACOS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1963853356,
 )
 """Schema: device/system/apps/macos/v1.json"""
 
@@ -506,6 +524,7 @@ DEVICE_VIDEO_SCREEN_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
+    avro_schema_id=2030662486,
 )
 """Schema: device/video/screen/v1.json"""
 
@@ -527,6 +546,7 @@ DIGITAL_CLIPBOARD_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1205909422,
 )
 """Schema: digital/clipboard/v1.json"""
 
@@ -548,6 +568,7 @@ DIGITAL_WEB_ANALYTICS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=93371082,
 )
 """Schema: digital/web_analytics/v1.json"""
 
@@ -569,6 +590,7 @@ EXTERNAL_CALENDAR_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=2082658993,
 )
 """Schema: external/calendar/events/v1.json"""
 
@@ -590,6 +612,7 @@ EXTERNAL_EMAIL_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=258351265,
 )
 """Schema: external/email/events/v1.json"""
 
@@ -611,6 +634,7 @@ EXTERNAL_TWITTER_LIKED_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1101293651,
 )
 """Schema: external/twitter/liked/v1.json"""
 
@@ -632,6 +656,7 @@ GATEWAY_QUARANTINE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="quarantine",
+    avro_schema_id=184249581,
 )
 """Schema: gateway/quarantine/v1.json"""
 
@@ -653,6 +678,7 @@ OS_EVENTS_APP_LIFECYCLE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1158951421,
 )
 """Schema: os/events/app_lifecycle/v1.json"""
 
@@ -674,6 +700,7 @@ OS_EVENTS_NOTIFICATIONS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=1105277438,
 )
 """Schema: os/events/notifications/v1.json"""
 
@@ -695,6 +722,7 @@ OS_EVENTS_SYSTEM_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=567159678,
 )
 """Schema: os/events/system/v1.json"""
 
@@ -716,6 +744,7 @@ TASK_URL_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
+    avro_schema_id=217432110,
 )
 """Schema: task/url/v1.json"""
 

@@ -68,6 +68,9 @@ class DataType:
     max_batch_items: int
     kind: Kind = "reading"
     """Readings are posted by devices; the registries hold the gateway's own state."""
+    avro_schema_id: int | None = None
+    """The id of its Avro schema (``avro/<qualified name>.avsc``) in the gateway's schema registry
+    API; None in a catalog generated without Avro schemas."""
 
     @property
     def qualified_name(self) -> str:
@@ -140,6 +143,21 @@ class Catalog:
             raise ConfigurationError("this catalog was built without its schema package")
         return _load_schema(self.schema_package, data_type.qualified_name)
 
+    def openapi_document(self) -> dict[str, Any]:
+        """The ingestion API as generated from the schemas (OpenAPI 3.1): a fresh copy."""
+        if self.schema_package is None:
+            raise ConfigurationError("this catalog was built without its schema package")
+        document: dict[str, Any] = json.loads(
+            resources.files(self.schema_package).joinpath("openapi.json").read_text("utf-8")
+        )
+        return document
+
+    def avro_schema(self, data_type: DataType) -> str:
+        """The data type's Avro schema as generated (JSON text), for the schema registry API."""
+        if self.schema_package is None or data_type.avro_schema_id is None:
+            raise ConfigurationError(f"this catalog has no Avro schema for {data_type.qualified_name}")
+        return _load_avro(self.schema_package, data_type.qualified_name)
+
     def of_kind(self, kind: Kind) -> DataType | None:
         """The registry data type of that kind (lint allows at most one), if the catalog has it."""
         return next((data_type for data_type in self.data_types if data_type.kind == kind), None)
@@ -174,6 +192,11 @@ def _load_schema(package: str, qualified_name: str) -> dict[str, Any]:
     text = resources.files(package).joinpath("schemas", f"{qualified_name}.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+@cache
+def _load_avro(package: str, qualified_name: str) -> str:
+    return resources.files(package).joinpath("avro", f"{qualified_name}.avsc").read_text("utf-8")
 
 
 def _with_topic(data_type: DataType, topic_name: str) -> DataType:
