@@ -14,6 +14,7 @@ from codegen.render import guide
 from codegen.render.avro import render_avro
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
 from codegen.render.models import model_class_names, render_models
+from codegen.render.openapi import OPENAPI_FILE, render_openapi
 from codegen.spec import DataTypeSpec
 
 __all__ = ["render_package"]
@@ -62,6 +63,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     ):
         target.write_text(environment.get_template(template).render(context), "utf-8")
     (package_dir / "py.typed").write_text("", "utf-8")
+    render_openapi(specs, package_dir / OPENAPI_FILE)
     schemas_dir = package_dir / "schemas"
     schemas_dir.mkdir()
     for spec in specs:

@@ -143,6 +143,15 @@ class Catalog:
             raise ConfigurationError("this catalog was built without its schema package")
         return _load_schema(self.schema_package, data_type.qualified_name)
 
+    def openapi_document(self) -> dict[str, Any]:
+        """The ingestion API as generated from the schemas (OpenAPI 3.1): a fresh copy."""
+        if self.schema_package is None:
+            raise ConfigurationError("this catalog was built without its schema package")
+        document: dict[str, Any] = json.loads(
+            resources.files(self.schema_package).joinpath("openapi.json").read_text("utf-8")
+        )
+        return document
+
     def avro_schema(self, data_type: DataType) -> str:
         """The data type's Avro schema as generated (JSON text), for the schema registry API."""
         if self.schema_package is None or data_type.avro_schema_id is None:

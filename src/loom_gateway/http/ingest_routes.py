@@ -90,11 +90,6 @@ def ingest_handler(
         in_flight,
         authenticate,
         max_body_bytes=data_type.max_body_bytes,
-        summary=f"Ingest {data_type.title}",
-        description=f"Publishes to `{data_type.topic.name}` once Kafka acknowledges it. "
-        f"Body: one reading, or a JSON array of at most {data_type.max_batch_items}. "
-        f"Schema: {data_type.schema_id}",
-        tag=data_type.name.split(".", 1)[0],
     )
 
 
@@ -108,9 +103,6 @@ def dispatch_handler(
 ) -> HTTPRouteHandler:
     data_type = dispatch.data_type
     ingest = dispatcher.ingest
-    targets = ", ".join(
-        f"`{value}` → `{target.topic.name}`" for value, target in sorted(dispatch.targets.items())
-    )
     return _json_post(
         dispatch.path,
         ingest if quarantine is None else quarantine.guarding(dispatch.path, data_type, ingest),
@@ -118,11 +110,6 @@ def dispatch_handler(
         in_flight,
         authenticate,
         max_body_bytes=data_type.max_body_bytes,
-        summary=f"Ingest an array of {data_type.title}s, each to its own data type",
-        description=f"A JSON array of at most {data_type.max_batch_items} items ({data_type.schema_id}). "
-        f"By `{dispatch.discriminator}`: {targets}; `{dispatch.payload}` holds the target's fields. "
-        f"Other items go to `{data_type.topic.name}`. Answered per item.",
-        tag=data_type.name.split(".", 1)[0],
     )
 
 
@@ -134,9 +121,6 @@ def _json_post(
     authenticate: Authenticate,
     *,
     max_body_bytes: int,
-    summary: str,
-    description: str,
-    tag: str,
 ) -> HTTPRouteHandler:
     async def handle(request: Request[Any, Any, Any]) -> Response[bytes]:
         principal = authenticate(request)  # 401 before the body is read
@@ -149,10 +133,8 @@ def _json_post(
     return post(
         path,
         name=f"ingest:{path}",
-        operation_id=f"post{path.replace('/', '_').replace('-', '_')}",
-        summary=summary,
-        description=description,
-        tags=[tag],
+        # Described by the document codegen built from the schemas (generated openapi.json).
+        include_in_schema=False,
         request_max_body_size=max_body_bytes,
         status_code=202,
     )(handle)

@@ -1,23 +1,22 @@
-"""The OpenAPI document at /openapi.json: Litestar's, completed from the schemas.
+"""The OpenAPI document at /openapi.json: the one codegen built from the schemas, plus what
+Litestar knows of the routes the schemas do not describe (device registry, health, metrics).
 
-Litestar describes the routes it mounts but not bodies it never parses (ingestion reads raw
-bytes) nor WebSockets. The request bodies here are the generated, self-contained schemas
-themselves, so every constraint (bounds, patterns, additionalProperties) reaches clients.
+The ingestion operations come from ``generated/loom_catalog/openapi.json``, whose request
+bodies are the bundled schemas themselves, so every constraint reaches client generators.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from litestar import Request, get
 from litestar.handlers import HTTPRouteHandler
 
-from loom_gateway.catalog import Catalog, DataType
+from loom_gateway.catalog import Catalog
 
-__all__ = ["openapi_handler"]
+__all__ = ["merged", "openapi_handler"]
 
-_COMPONENT_REF = "#/components/schemas/"
+_PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 def openapi_handler(catalog: Catalog) -> HTTPRouteHandler:
@@ -27,66 +26,34 @@ def openapi_handler(catalog: Catalog) -> HTTPRouteHandler:
     def openapi_document(request: Request[Any, Any, Any]) -> dict[str, Any]:
         """The OpenAPI 3.1 document, at the path client generators expect."""
         if not built:
-            built.update(complete(request.app.openapi_schema.to_schema(), catalog))
+            built.update(merged(catalog.openapi_document(), request.app.openapi_schema.to_schema()))
         return built
 
     return openapi_document
 
 
-def complete(document: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-    """``document`` with ingestion request bodies, the readings' schemas and the WebSockets."""
-    document = copy.deepcopy(document)
-    schemas = document.setdefault("components", {}).setdefault("schemas", {})
-    for data_type in catalog.readings():
-        schema = dict(catalog.json_schema(data_type))
-        schema.pop("$id", None)
-        schema.pop("$comment", None)
-        schemas[_name(data_type)] = schema
-    paths = document.setdefault("paths", {})
-    for route in catalog.routes:
-        paths.setdefault(route.path, {}).setdefault("post", {})["requestBody"] = _one_or_many(route.data_type)
-    for dispatch in catalog.dispatches:
-        paths.setdefault(dispatch.path, {}).setdefault("post", {})["requestBody"] = _many(dispatch.data_type)
-    for stream in catalog.streams:
-        paths[stream.path] = {"get": _websocket_operation(stream.path, stream.data_type)}
-    return document
+def merged(generated: dict[str, Any], litestar: dict[str, Any]) -> dict[str, Any]:
+    """``generated``, with Litestar's paths and components for routes it does not describe."""
+    paths = generated.setdefault("paths", {})
+    for path, item in litestar.get("paths", {}).items():
+        if path not in paths:
+            paths[path] = _with_problem_answers(item)
+    schemas = generated.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in litestar.get("components", {}).get("schemas", {}).items():
+        schemas.setdefault(name, schema)
+    generated["paths"] = dict(sorted(paths.items()))
+    return generated
 
 
-def _name(data_type: DataType) -> str:
-    return data_type.qualified_name.replace(".", "_")
-
-
-def _one_or_many(data_type: DataType) -> dict[str, Any]:
-    reading = {"$ref": _COMPONENT_REF + _name(data_type)}
-    array = {"type": "array", "items": reading, "maxItems": data_type.max_batch_items}
-    return {"required": True, "content": {"application/json": {"schema": {"oneOf": [reading, array]}}}}
-
-
-def _many(data_type: DataType) -> dict[str, Any]:
-    reading = {"$ref": _COMPONENT_REF + _name(data_type)}
-    array = {"type": "array", "items": reading, "maxItems": data_type.max_batch_items}
-    return {"required": True, "content": {"application/json": {"schema": array}}}
-
-
-def _websocket_operation(path: str, data_type: DataType) -> dict[str, Any]:
-    parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in _parameters(path)
-    ]
-    return {
-        "tags": [data_type.name.split(".", 1)[0]],
-        "summary": f"Stream {data_type.title}s over a WebSocket",
-        "description": (
-            "Upgrade to a WebSocket, then send one reading per text frame "
-            f"(schema `{_name(data_type)}`). Each frame is answered by an acknowledgement once Kafka has "
-            "the reading, or by a problem document; the connection stays open."
-        ),
-        "operationId": "stream" + path.replace("/", "_").replace("{", "").replace("}", ""),
-        "parameters": parameters,
-        "responses": {"101": {"description": "Switching Protocols: the WebSocket is open."}},
-        "x-websocket-frame": {"$ref": _COMPONENT_REF + _name(data_type)},
-    }
-
-
-def _parameters(path: str) -> list[str]:
-    return [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]
+def _with_problem_answers(item: dict[str, Any]) -> dict[str, Any]:
+    """Litestar documents its own error body; every error here is answered as a problem document."""
+    for operation in item.values():
+        if not isinstance(operation, dict):
+            continue
+        for status, response in operation.get("responses", {}).items():
+            if status[:1] in ("4", "5"):
+                operation["responses"][status] = {
+                    "description": response.get("description", "Refused"),
+                    "content": {_PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
+    return item

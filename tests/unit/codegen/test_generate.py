@@ -146,11 +146,13 @@ def test_every_generated_file_is_marked(golden_generated: Path) -> None:
     unmarked = [path for path, text in python.items() if not text.startswith(PYTHON_HEADER + "\n")]
     assert unmarked == []
     bundled = {path: json.loads(text) for path, text in files.items() if path.endswith(".json")}
+    openapi = bundled.pop(f"{GOLDEN_PACKAGE}/openapi.json")
     assert sorted(bundled) == [
         f"{GOLDEN_PACKAGE}/schemas/device.sensor.thermometer.v1.json",
         f"{GOLDEN_PACKAGE}/schemas/device.state.door.v1.json",
     ]
     assert all(document["$comment"] == TEXT_NOTICE for document in bundled.values())
+    assert openapi["x-generated"] == TEXT_NOTICE  # an OpenAPI document takes extensions, not $comment
     assert TEXT_NOTICE in files["README.md"].decode()
 
 

@@ -50,3 +50,28 @@ def test_request_bodies_keep_the_schemas_constraints(document: dict[str, Any]) -
     assert gps["additionalProperties"] is False
     assert body["oneOf"][0] == {"$ref": "#/components/schemas/device_sensor_gps_v1"}
     assert body["oneOf"][1]["maxItems"] == 1000
+
+
+def test_the_served_ingestion_operations_are_the_generated_ones(document: dict[str, Any]) -> None:
+    generated = CATALOG.openapi_document()
+
+    for route in CATALOG.routes:
+        assert document["paths"][route.path] == generated["paths"][route.path], route.path
+    assert document["openapi"] == "3.1.0"
+
+
+def test_answers_are_described_with_problem_documents_and_retry_after(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/sensor/gps"]["post"]
+    responses = document["components"]["responses"]
+
+    statuses = {"202", "207", "400", "401", "403", "413", "415", "422", "429", "503"}
+    assert set(operation["responses"]) == statuses
+    assert operation["operationId"] == "post_sensor_gps"
+    assert operation["security"] == [{"apiKey": []}, {"bearer": []}]
+    refused = responses[operation["responses"]["422"]["$ref"].rsplit("/", 1)[1]]
+    problem = refused["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    retry = responses[operation["responses"]["503"]["$ref"].rsplit("/", 1)[1]]
+    assert retry["headers"] == {"Retry-After": {"$ref": "#/components/headers/Retry-After"}}
+    accepted = document["components"]["schemas"]["Accepted"]
+    assert accepted["required"] == ["status", "message_id", "topic", "trace_id"]
