@@ -20,7 +20,9 @@ from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import operations_handlers
 from loom_gateway.http.problems import exception_handlers
+from loom_gateway.http.schema_registry import SchemaRegistry, schema_registry_router
 from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
+from loom_gateway.ingest.avro import AvroIngestor, avro_values
 from loom_gateway.ingest.dedupe import RecentMessages
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.quarantine import Quarantine
@@ -63,7 +65,12 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         else None
     )
     settler = Settler(publisher, metrics, devices, recent, rate_limiter)
-    ingestors = {data_type: Ingestor(data_type, settler) for data_type in catalog.readings()}
+    ingestors = {
+        data_type: Ingestor(data_type, settler)
+        if settings.value_format == "json"
+        else AvroIngestor(data_type, settler, avro_values(catalog, data_type))
+        for data_type in catalog.readings()
+    }
     dispatchers = {dispatch.path: Dispatcher(dispatch, ingestors, settler) for dispatch in catalog.dispatches}
 
     async def ensure() -> None:
@@ -102,6 +109,12 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         route_handlers=[
             *operations_handlers(readiness, metrics, publisher.queued),
             openapi_handler(catalog),
+            # With Avro values, the schemas their ids name (read-only, no key needed).
+            *(
+                [schema_registry_router(SchemaRegistry(catalog, catalog.readings()))]
+                if settings.value_format == "avro"
+                else []
+            ),
             *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
         ],
         plugins=[

@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     """Also write each refused reading (after authentication: 4xx other than 401 and 429) to the
     catalog's quarantine topic, with the error and schema id, so operators can see what devices
     send wrong. The topic is created only when this is on."""
+    value_format: Literal["json", "avro"] = "json"
+    """How readings are written to Kafka: ``json`` (the document as JSON), or ``avro``: the same
+    document as Avro in the Confluent wire format (magic byte, 4-byte schema id, binary body) under
+    the catalog's generated schema, which ``GET /schemas/ids/{id}`` serves."""
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
 

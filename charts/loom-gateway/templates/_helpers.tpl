@@ -151,6 +151,7 @@ LOOM_DEVICE_RATE_BURST: {{ .Values.gateway.deviceRateBurst | int64 | quote }}
 LOOM_IDEMPOTENCY_WINDOW_S: {{ .Values.gateway.idempotencyWindowSeconds | toString | quote }}
 LOOM_IDEMPOTENCY_MAX_ENTRIES: {{ .Values.gateway.idempotencyMaxEntries | int64 | quote }}
 LOOM_QUARANTINE_ENABLED: {{ .Values.gateway.quarantineEnabled | toString | quote }}
+LOOM_VALUE_FORMAT: {{ .Values.gateway.valueFormat | quote }}
 LOOM_DEVICE_ACTIVITY_FLUSH_S: {{ .Values.gateway.deviceActivityFlushSeconds | toString | quote }}
 LOOM_KAFKA_BOOTSTRAP_SERVERS: {{ .Values.kafka.bootstrapServers | quote }}
 LOOM_KAFKA_AUTO_CREATE_TOPICS: {{ .Values.kafka.autoCreateTopics | toJson | quote }}

@@ -42,6 +42,7 @@ def test_defaults() -> None:
         "idempotency_window_s": 600.0,
         "idempotency_max_entries": 100_000,
         "quarantine_enabled": False,
+        "value_format": "json",
         "kafka_bootstrap_timeout_s": 10.0,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
