@@ -8,6 +8,8 @@ offset + 1), so there the lag reads low by up to a batch; on Apache Kafka it is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 __all__ = ["ConsumerMetrics"]
@@ -58,5 +60,20 @@ class ConsumerMetrics:
             "loom_consumer_rebalances", "Partition assignment changes, by kind.", ["kind"], registry=registry
         )
 
+        # Labelled children looked up here, not with labels() per record (a lock and a tuple each).
+        self._records: dict[tuple[str, str, str], Any] = {}
+        self._handler_seconds: dict[str, Any] = {}
+
     def processed(self, topic: str, data_type: str, outcome: str) -> None:
-        self.records.labels(topic, data_type, outcome).inc()
+        key = (topic, data_type, outcome)
+        child = self._records.get(key)
+        if child is None:
+            child = self._records[key] = self.records.labels(*key)
+        child.inc()
+
+    def handler_timer(self, data_type: str) -> Any:
+        """The handler-duration histogram child of a data type (``.observe(seconds)``)."""
+        child = self._handler_seconds.get(data_type)
+        if child is None:
+            child = self._handler_seconds[data_type] = self.handler_seconds.labels(data_type)
+        return child

@@ -77,10 +77,11 @@ class RecordProcessor:
         except UndecodableRecord as error:
             return await self._dead_letter(record, _UNKNOWN, error, "decode", 0)
         label = data_type.qualified_name
-        seen_key = None if record.message_id is None else (record.topic, record.message_id)
+        message_id = record.message_id
+        seen_key = None if message_id is None else (record.topic, message_id)
         if self._seen is not None and seen_key is not None and self._seen.seen(seen_key):
             self._metrics.processed(record.topic, label, Outcome.DUPLICATE.value)
-            log(logger, logging.DEBUG, "duplicate skipped", **_where(record), message_id=record.message_id)
+            log(logger, logging.DEBUG, "duplicate skipped", **_where(record), message_id=message_id)
             return Outcome.DUPLICATE
         outcome = await self._handle(handler, consumed, label)
         if outcome is Outcome.HANDLED and self._seen is not None and seen_key is not None:
@@ -89,7 +90,7 @@ class RecordProcessor:
 
     async def _handle(self, handler: Handler, consumed: Consumed[Any], label: str) -> Outcome:
         record = consumed.record
-        observe = self._metrics.handler_seconds.labels(label).observe
+        observe = self._metrics.handler_timer(label).observe
         attempt = 0
         while True:
             attempt += 1

@@ -50,10 +50,7 @@ class RawRecord:
             offset=message.offset() or 0,
             key=message.key(),
             value=message.value(),
-            headers=tuple(
-                (name, value.encode() if isinstance(value, str) else value)
-                for name, value in _header_items(message)
-            ),
+            headers=_headers(message),
             timestamp_ms=None if timestamp_type == confluent_kafka.TIMESTAMP_NOT_AVAILABLE else timestamp,
         )
 
@@ -66,9 +63,13 @@ class RawRecord:
         return None if value is None else value.decode("utf-8", "replace")
 
 
-def _header_items(message: confluent_kafka.Message) -> list[tuple[str, str | bytes | None]]:
-    headers = message.headers() or []
-    return list(headers.items()) if isinstance(headers, dict) else list(headers)
+def _headers(message: confluent_kafka.Message) -> tuple[Header, ...]:
+    headers = message.headers()
+    if not headers:
+        return ()
+    items = headers.items() if isinstance(headers, dict) else headers
+    # The consumer gives bytes (or None); a str only comes from a Message built by hand.
+    return tuple((name, value.encode() if isinstance(value, str) else value) for name, value in items)
 
 
 @dataclass(frozen=True, slots=True)
