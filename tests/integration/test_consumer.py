@@ -166,6 +166,29 @@ def test_readings_posted_through_the_gateway_come_out_as_the_same_models(
     }
 
 
+def test_avro_values_are_decoded_with_the_writer_schema_the_catalog_holds(
+    gateway_settings: Settings, kafka_bootstrap_servers: str
+) -> None:
+    avro_settings = gateway_settings.model_copy(update={"value_format": "avro"})
+    sent = [gps("device-avro", latitude=float(index), altitude=1.5) for index in range(2)]
+    with running_gateway(avro_settings, CATALOG) as avro_gateway:
+        for body in sent:
+            post(avro_gateway, "/sensor/gps", body)
+    handlers = Handlers()
+    consumed: list[Consumed[Any]] = []
+    collecting(handlers, consumed, GPS)
+    running = Running(ReadingConsumer(CATALOG, handlers, consumer_settings(), avro_settings))
+    try:
+        wait_for(lambda: len(consumed) >= 2, 30, f"{len(consumed)} of 2 Avro readings consumed")
+    finally:
+        running.stop()
+
+    for body, reading in zip(sent, consumed, strict=True):
+        assert reading.header("content-type") == b"application/vnd.apache.avro+binary"
+        expected = GPSReading.model_validate(body).model_dump()
+        assert reading.value.model_dump(exclude={"received_at"}) == expected
+
+
 def test_a_failing_handler_dead_letters_its_record_after_the_retries_and_the_next_is_processed(
     gateway: TestClient, gateway_settings: Settings, kafka_bootstrap_servers: str
 ) -> None:

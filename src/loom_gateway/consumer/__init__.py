@@ -16,6 +16,7 @@ idempotent; ``loom.message_id`` and the optional dedupe window help). Records th
 decoded, or whose handler keeps failing after its retries, go to a dead-letter topic.
 """
 
+from loom_gateway.consumer.avro import AVRO_MEDIA_TYPE, AvroDecoder
 from loom_gateway.consumer.dead_letter import DEAD_LETTER_HEADER_PREFIX, DeadLetterProducer, DeadLetterSink
 from loom_gateway.consumer.decoding import JSON_CONTENT_TYPE, Decoder, Decoders, JsonDecoder
 from loom_gateway.consumer.errors import ConsumerError, DeadLetterFailed, UndecodableRecord
@@ -28,8 +29,10 @@ from loom_gateway.consumer.settings import ConsumerSettings, load_consumer_setti
 from loom_gateway.consumer.subscription import Subscription
 
 __all__ = [
+    "AVRO_MEDIA_TYPE",
     "DEAD_LETTER_HEADER_PREFIX",
     "JSON_CONTENT_TYPE",
+    "AvroDecoder",
     "Consumed",
     "ConsumerError",
     "ConsumerMetrics",

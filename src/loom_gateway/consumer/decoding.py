@@ -1,11 +1,12 @@
 """Decoding a record's value into its data type's model, with the decoder its ``content-type``
 header names.
 
-JSON (``application/json``, what the gateway writes by default) is built in. Other formats plug
-in as one more ``Decoder`` under their content type (``Decoders.with_decoder``): the Avro one
-(``LOOM_VALUE_FORMAT=avro``) reads the Confluent wire format with the writer schema the catalog
-generated for the data type. A record without a ``content-type`` header is read as JSON, the
-format the gateway wrote before it sent the header.
+JSON (``application/json``, what the gateway writes by default) is built in;
+``Decoders.for_catalog`` adds Avro (``application/vnd.apache.avro+binary``, written with
+``LOOM_VALUE_FORMAT=avro``: ``loom_gateway.consumer.avro``). Other formats plug in as one more
+``Decoder`` under their content type (``with_decoder``). The choice is per record, so a topic
+that changes format mid-way (a deployment switching to Avro) reads on. A record without a
+``content-type`` header is read as JSON, the format the gateway wrote before it sent the header.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ValidationError
 
-from loom_gateway.catalog import DataType
+from loom_gateway.catalog import Catalog, DataType
+from loom_gateway.consumer.avro import AVRO_MEDIA_TYPE, AvroDecoder
 from loom_gateway.consumer.errors import UndecodableRecord
 from loom_gateway.consumer.records import RawRecord
 
@@ -27,7 +29,7 @@ JSON_CONTENT_TYPE = "application/json"
 
 class Decoder(Protocol):
     def decode(self, value: bytes, data_type: DataType) -> BaseModel:
-        """The value as ``data_type.model``; raises ValueError (ValidationError is one) when it is not."""
+        """The value as ``data_type.model``; raises (ValueError, ValidationError, ...) when it is not."""
         ...
 
 
@@ -49,6 +51,11 @@ class Decoders:
     def __init__(self, decoders: Mapping[str, Decoder] | None = None) -> None:
         self._decoders: dict[str, Decoder] = {JSON_CONTENT_TYPE: JsonDecoder()}
         self._decoders.update(decoders or {})
+
+    @classmethod
+    def for_catalog(cls, catalog: Catalog) -> Decoders:
+        """JSON, and Avro for the catalog's data types that have an Avro schema."""
+        return cls({AVRO_MEDIA_TYPE: AvroDecoder(catalog)})
 
     def with_decoder(self, content_type: str, decoder: Decoder) -> Decoders:
         return Decoders({**self._decoders, media_type(content_type.encode()): decoder})
@@ -74,8 +81,11 @@ class Decoders:
                 f"not a valid {data_type.qualified_name} ({kind}): {error.error_count()} error(s), "
                 f"first: {_first(error)}"
             ) from error
-        except ValueError as error:
-            raise UndecodableRecord(f"not a valid {data_type.qualified_name} ({kind}): {error}") from error
+        except Exception as error:
+            # Whatever a decoder meets in bytes it cannot read (fastavro raises EOFError, say):
+            # the record is dead-lettered, never allowed to stop the partition.
+            detail = str(error) or type(error).__name__
+            raise UndecodableRecord(f"not a valid {data_type.qualified_name} ({kind}): {detail}") from error
 
 
 def _first(error: ValidationError) -> str:

@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import threading
 import time
 
 import confluent_kafka
@@ -75,7 +74,7 @@ class ReadingConsumer:
             f"{settings.kafka_topic_prefix}{consumer_settings.group_id}.dead-letter"
         )
         self._handlers = handlers
-        self._decoders = decoders if decoders is not None else Decoders()
+        self._decoders = decoders if decoders is not None else Decoders.for_catalog(catalog)
         self._dead_letters = dead_letters
         self._offsets = OffsetTracker(
             consumer_settings.commit_interval_s, consumer_settings.commit_max_records
@@ -83,19 +82,11 @@ class ReadingConsumer:
         self._stopping = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._assignment: set[tuple[str, int]] = set()
-        self._assigned = threading.Event()
 
     @property
     def assignment(self) -> frozenset[tuple[str, int]]:
         """The (topic, partition) pairs this consumer holds now."""
         return frozenset(self._assignment)
-
-    async def wait_assigned(self, timeout_s: float) -> bool:
-        """Whether partitions were assigned within ``timeout_s`` (tests and readiness probes)."""
-        deadline = time.monotonic() + timeout_s
-        while not self._assigned.is_set() and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        return self._assigned.is_set()
 
     def stop(self) -> None:
         """Finish the current record, commit, leave the group; safe from any thread."""
@@ -267,7 +258,6 @@ class ReadingConsumer:
         self._assignment |= {(p.topic, p.partition) for p in partitions}
         self.metrics.assigned_partitions.set(len(self._assignment))
         self.metrics.rebalances.labels("assigned").inc()
-        self._assigned.set()
         log(logger, logging.INFO, "partitions assigned", partitions=_names(partitions))
 
     def _on_revoke(
