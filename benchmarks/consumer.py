@@ -1,15 +1,16 @@
 """Consumer throughput for GPS readings on one core.
 
-    python -m benchmarks.consumer [--records 200000] [--partitions 3] [--cpu 0] [--dedupe]
+    python -m benchmarks.consumer [--records 200000] [--partitions 3] [--cpu 0] [--dedupe] [--avro]
 
 Starts an embedded broker (or uses ``LOOM_KAFKA_BOOTSTRAP_SERVERS``), writes N GPS records
 straight to a fresh GPS topic with confluent-kafka, exactly as the gateway writes them (JSON
 value with the server fields, key = device id, ``loom.message_id``/``loom.schema``/
-``content-type`` headers, the topic's codec), then pins this process to one core and times:
+``content-type`` headers, the topic's codec; ``--avro``: the Confluent wire format of
+``LOOM_VALUE_FORMAT=avro``), then pins this process to one core and times:
 
 1. **client ceiling**: librdkafka alone, ``consume()`` batches of 500 with partitions assigned
    (no group, no decoding);
-2. **decode ceiling**: ``GPSReading.model_validate_json`` on every value, in a loop;
+2. **decode ceiling**: ``GPSReading.model_validate_json`` on every JSON value, in a loop;
 3. **consumer**: ``ReadingConsumer`` in a consumer group, a no-op async handler, at-least-once
    commits every second (the defaults), from the first record handled to the last.
 
@@ -34,8 +35,9 @@ import confluent_kafka
 
 from loom_catalog import CATALOG
 from loom_catalog.models.device.sensor.gps.v1 import GPSReading
-from loom_gateway.consumer import Consumed, Handlers, ReadingConsumer, load_consumer_settings
+from loom_gateway.consumer import AVRO_MEDIA_TYPE, Consumed, Handlers, ReadingConsumer, load_consumer_settings
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
+from loom_gateway.ingest.avro import avro_values
 from loom_gateway.kafka.topics import DesiredTopic, TopicAdmin
 from loom_gateway.settings import Settings, load_settings
 
@@ -75,7 +77,7 @@ def gps_value(device: str, index: int) -> tuple[bytes, str]:
     return json.dumps(reading, separators=(",", ":")).encode(), message_id
 
 
-def produce(servers: str, topic: str, records: int) -> list[bytes]:
+def produce(servers: str, topic: str, records: int, avro: bool) -> list[bytes]:
     producer = confluent_kafka.Producer(
         {
             "bootstrap.servers": servers,
@@ -85,6 +87,8 @@ def produce(servers: str, topic: str, records: int) -> list[bytes]:
         }
     )
     schema = GPS.schema_id.encode()
+    encode = avro_values(CATALOG, GPS).encode if avro else None
+    content_type = AVRO_MEDIA_TYPE.encode() if avro else b"application/json"
     devices = [str(uuid.uuid4()) for _ in range(100)]
     values = []
     for index in range(records):
@@ -95,11 +99,11 @@ def produce(servers: str, topic: str, records: int) -> list[bytes]:
                 producer.produce(
                     topic,
                     key=devices[index % len(devices)].encode(),
-                    value=value,
+                    value=value if encode is None else encode(value),
                     headers=[
                         ("loom.message_id", message_id.encode()),
                         ("loom.schema", schema),
-                        ("content-type", b"application/json"),
+                        ("content-type", content_type),
                     ],
                 )
                 break
@@ -177,7 +181,7 @@ async def consume(settings: Settings, records: int, dedupe: bool) -> tuple[float
 
 def report(name: str, records: int, wall_s: float, cpu: float) -> None:
     print(
-        f"{name:<34} {records / wall_s:>10,.0f} records/s   {wall_s:6.2f} s wall   "
+        f"{name:<40} {records / wall_s:>10,.0f} records/s   {wall_s:6.2f} s wall   "
         f"{cpu / records * 1e6:6.1f} µs CPU/record",
         flush=True,
     )
@@ -189,6 +193,7 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--cpu", type=int, default=0, help="the core this process is pinned to")
     parser.add_argument("--dedupe", action="store_true", help="with a dedupe window on loom.message_id")
+    parser.add_argument("--avro", action="store_true", help="Avro values (LOOM_VALUE_FORMAT=avro), not JSON")
     arguments = parser.parse_args()
     with broker() as servers:
         prefix = f"bench{uuid.uuid4().hex[:8]}."
@@ -196,7 +201,7 @@ def main() -> None:
         topic = settings.topic_name(GPS.topic.name)
         TopicAdmin(settings).create([DesiredTopic(topic, arguments.partitions, 1, {})])
         started = time.perf_counter()
-        values = produce(servers, topic, arguments.records)
+        values = produce(servers, topic, arguments.records, arguments.avro)
         print(
             f"produced {arguments.records:,} GPS records in {time.perf_counter() - started:.1f} s", flush=True
         )
@@ -209,7 +214,9 @@ def main() -> None:
         )
         report("decode ceiling (pydantic only)", arguments.records, *decode_ceiling(values))
         report(
-            "ReadingConsumer, no-op handler" + (" +dedupe" if arguments.dedupe else ""),
+            "ReadingConsumer, no-op handler"
+            + (" +dedupe" if arguments.dedupe else "")
+            + (" (Avro)" if arguments.avro else " (JSON)"),
             arguments.records,
             *asyncio.run(consume(settings, arguments.records, arguments.dedupe)),
         )
