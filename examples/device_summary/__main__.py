@@ -3,7 +3,7 @@
     python -m examples.device_summary [--every 5] [--demo 20]
 
 Reads the topics of ``device.sensor.gps`` v1 and ``device.health.heartrate`` v1 in the consumer
-group ``device-summary`` from the Kafka in ``LOOM_KAFKA_BOOTSTRAP_SERVERS`` (default
+group ``device-summary`` (``--group-id``) from the Kafka in ``LOOM_KAFKA_BOOTSTRAP_SERVERS`` (default
 127.0.0.1:9092, where ``loom-gateway dev`` runs its broker), prints the summary every few seconds
 and once more on Ctrl-C / SIGTERM (after committing and leaving the group). ``--demo N`` first
 posts N GPS and N heart-rate readings for three devices to the gateway at ``--gateway``.
@@ -63,7 +63,7 @@ async def main(every_s: float, group_id: str) -> None:
     consumer = ReadingConsumer(
         CATALOG,
         build(summaries),
-        load_consumer_settings(group_id=os.environ.get("LOOM_CONSUMER_GROUP_ID", group_id)),
+        load_consumer_settings(group_id=group_id),
         load_settings(),
     )
     printer = asyncio.create_task(print_every(summaries, every_s))
@@ -111,7 +111,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--every", type=float, default=5.0, help="seconds between summaries (default 5)")
     parser.add_argument(
-        "--group-id", default="device-summary", help="consumer group (default device-summary)"
+        "--group-id",
+        default=os.environ.get("LOOM_CONSUMER_GROUP_ID", "device-summary"),
+        help="consumer group (default: LOOM_CONSUMER_GROUP_ID, else device-summary)",
     )
     parser.add_argument(
         "--demo", type=int, default=0, metavar="N", help="first post N readings per device and type"

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import confluent_kafka
@@ -33,6 +38,8 @@ from loom_gateway.settings import Settings
 from tests.support.gateway import running_gateway
 from tests.support.kafka import read_topic
 from tests.support.mobile_bodies import envelope
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.kafka, pytest.mark.timeout(60)]
 
@@ -313,16 +320,25 @@ def test_a_restarted_consumer_resumes_after_the_last_committed_record(
 def test_two_consumers_in_one_group_split_the_partitions(
     gateway: TestClient, gateway_settings: Settings
 ) -> None:
-    settings = consumer_settings()
+    # Commits only on rebalance and shutdown: what the first consumer handled before the second
+    # joined is read again by nobody only if the revocation committed it.
+    settings = consumer_settings(commit_interval_s=60, commit_max_records=100_000)
     seen: list[list[Consumed[Any]]] = [[], []]
-    running = []
+    consumers = []
     for into in seen:
         handlers = Handlers()
         collecting(handlers, into, GPS)
-        running.append(Running(ReadingConsumer(CATALOG, handlers, settings, gateway_settings)))
+        consumers.append(ReadingConsumer(CATALOG, handlers, settings, gateway_settings))
+    a, b = consumers
+    all_partitions = {(a.subscription.data_types[0].topic.name, p) for p in range(3)}
+    early = [gps(f"device-{index}") for index in range(12)]
+    late = [gps(f"device-{index}") for index in range(12)]
+    running = [Running(a)]
     try:
-        a, b = (r.consumer for r in running)
-        all_partitions = {(a.subscription.data_types[0].topic.name, p) for p in range(3)}
+        for body in early:
+            post(gateway, "/sensor/gps", body)
+        wait_for(lambda: len(seen[0]) >= 12, 30, "the first consumer did not read the early readings")
+        running.append(Running(b))
         wait_for(
             lambda: (
                 bool(a.assignment) and bool(b.assignment) and a.assignment | b.assignment == all_partitions
@@ -330,16 +346,62 @@ def test_two_consumers_in_one_group_split_the_partitions(
             30,
             f"assignments {set(a.assignment)} and {set(b.assignment)}",
         )
-        assert a.assignment.isdisjoint(b.assignment)
-        sent = [gps(f"device-{index}") for index in range(12)]
-        for body in sent:
-            post(gateway, "/sensor/gps", body)
-        wait_for(lambda: len(seen[0]) + len(seen[1]) >= 12, 30, "not every reading was consumed")
         assignments = (a.assignment, b.assignment)
+        assert assignments[0].isdisjoint(assignments[1])
+        for body in late:
+            post(gateway, "/sensor/gps", body)
+        wait_for(lambda: len(seen[0]) + len(seen[1]) >= 24, 30, "not every reading was consumed")
+        time.sleep(0.5)  # anything read twice would arrive now
     finally:
         for r in running:
             r.stop()
 
+    late_ids = {body["message_id"] for body in late}
     for assignment, into in zip(assignments, seen, strict=True):
-        assert {(reading.topic, reading.partition) for reading in into} <= assignment
-    assert sorted(r.message_id or "" for r in [*seen[0], *seen[1]]) == sorted(b["message_id"] for b in sent)
+        assert {(r.topic, r.partition) for r in into if r.message_id in late_ids} <= assignment
+    assert seen[1], "the second consumer got nothing"
+    consumed = sorted(r.message_id or "" for r in [*seen[0], *seen[1]])
+    assert consumed == sorted(body["message_id"] for body in [*early, *late])  # each exactly once
+
+
+def test_the_example_service_summarises_readings_and_stops_cleanly_on_sigterm(
+    gateway: TestClient, kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    for index in range(2):
+        post(gateway, "/sensor/gps", gps("walker", latitude=52.0 + index / 100))
+        post(gateway, "/sensor/heartrate", heartrate("walker", 70 + index))
+    environment = {
+        **os.environ,
+        "LOOM_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+        "LOOM_KAFKA_TOPIC_PREFIX": topic_prefix,
+        "LOOM_CONSUMER_GROUP_ID": f"example-{uuid.uuid4().hex[:8]}",
+        "LOOM_CONSUMER_SESSION_TIMEOUT_MS": "6000",
+    }
+    service = subprocess.Popen(
+        [sys.executable, "-m", "examples.device_summary", "--every", "0.5"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines: list[str] = []
+        assert service.stdout is not None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = service.stdout.readline()
+            lines.append(line)
+            # device, fixes, km, last position, beats, bpm min/avg/max
+            if line.split()[:2] == ["walker", "2"] and line.split()[4:] == ["2", "70/70/71"]:
+                break
+        else:
+            raise AssertionError("no summary of the walker: " + "".join(lines))
+        service.send_signal(signal.SIGTERM)
+        stdout, stderr = service.communicate(timeout=20)
+    finally:
+        if service.poll() is None:
+            service.kill()
+    assert service.returncode == 0, stderr
+    assert "final" in stdout
+    assert "consumer stopped" in stderr
