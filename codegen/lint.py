@@ -31,6 +31,7 @@ SERVER_FIELDS = ("message_id", "received_at")
 _TOP_LEVEL_COMBINATORS = ("$ref", "allOf", "anyOf", "oneOf", "not", "if", "then", "else")
 # The title names the generated class: it must start with a letter.
 _TITLE = re.compile(r"[A-Za-z][A-Za-z0-9 _-]*")
+_VERSION_PREFIX = re.compile(r"^/v[0-9]+/")
 
 
 def lint(tree: SchemaTree) -> list[SchemaProblem]:
@@ -208,7 +209,7 @@ def _example_problems(bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
-    """No two schemas may claim one route; a topic belongs to the versions of one data type."""
+    """A route and a topic belong to the versions of one data type."""
     routes: defaultdict[str, set[str]] = defaultdict(set)
     topics: defaultdict[str, set[str]] = defaultdict(set)
     for file in tree.data_types():
@@ -224,7 +225,18 @@ def _lint_claims(tree: SchemaTree) -> Iterator[SchemaProblem]:
             routes[route].add(str(file.path))
         topics[file.annotation["topic"]["name"]].add(str(file.path))
     for route, claimants in routes.items():
-        yield from _conflicts(claimants, f"/{ANNOTATION}/routes", f"route {route!r} is claimed by")
+        # The versions of one data type share their paths (served at /v<N>/…, the latest unversioned).
+        owners = {naming.data_type_name(PurePosixPath(path)) for path in claimants}
+        if len(owners) > 1:
+            yield from _conflicts(claimants, f"/{ANNOTATION}/routes", f"route {route!r} is claimed by")
+        if _VERSION_PREFIX.match(route):
+            for claimant in sorted(claimants):
+                yield SchemaProblem(
+                    claimant,
+                    f"/{ANNOTATION}/routes",
+                    f"route {route!r} starts with a version: declare {_VERSION_PREFIX.sub('/', route)!r}; "
+                    "the gateway serves it at /v<N>/… for each version itself",
+                )
     for topic, claimants in topics.items():
         owners = {naming.data_type_name(PurePosixPath(path)) for path in claimants}
         if len(owners) > 1:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.render.header import TEXT_NOTICE
+from codegen.served import served_dispatches, served_routes, served_streams
 from codegen.spec import DataTypeSpec
 
 __all__ = ["OPENAPI_FILE", "operation_id", "render_openapi"]
@@ -52,13 +53,12 @@ def render_openapi(specs: list[DataTypeSpec], target: Path) -> None:
     """Write the document to ``target`` (deterministic: paths and components in sorted order)."""
     readings = [spec for spec in specs if spec.kind == "reading"]
     paths: dict[str, Any] = {}
-    for spec in readings:
-        for route in spec.routes:
-            paths[route] = {"post": _ingest_operation(route, spec)}
-        for stream in spec.streams:
-            paths[stream] = {"get": _stream_operation(stream, spec)}
-        if spec.dispatch is not None:
-            paths[spec.dispatch.route] = {"post": _dispatch_operation(spec, specs)}
+    for served in served_routes(readings):
+        paths[served.path] = {"post": _ingest_operation(served.path, served.spec)}
+    for served in served_streams(readings):
+        paths[served.path] = {"get": _stream_operation(served.path, served.spec)}
+    for served in served_dispatches(readings):
+        paths[served.path] = {"post": _dispatch_operation(served.path, served.spec, specs)}
     document = {
         "x-generated": TEXT_NOTICE,
         "openapi": "3.1.0",
@@ -110,7 +110,7 @@ def _ingest_operation(route: str, spec: DataTypeSpec) -> dict[str, Any]:
         "tags": [_tag(spec)],
         "operationId": operation_id(route),
         "security": _SECURITY,
-        "summary": f"Ingest {spec.title}",
+        "summary": f"Ingest {spec.title} (v{spec.version})",
         "description": f"Publishes to `{spec.topic_name}` once Kafka acknowledges it. Body: one reading, "
         f"or a JSON array of at most {spec.max_batch_items} (at most {spec.max_body_bytes} bytes). "
         f"Schema: {spec.schema_id}",
@@ -130,7 +130,7 @@ def _ingest_operation(route: str, spec: DataTypeSpec) -> dict[str, Any]:
     }
 
 
-def _dispatch_operation(spec: DataTypeSpec, specs: list[DataTypeSpec]) -> dict[str, Any]:
+def _dispatch_operation(path: str, spec: DataTypeSpec, specs: list[DataTypeSpec]) -> dict[str, Any]:
     assert spec.dispatch is not None
     by_constant = {other.constant: other for other in specs}
     targets = ", ".join(
@@ -139,9 +139,9 @@ def _dispatch_operation(spec: DataTypeSpec, specs: list[DataTypeSpec]) -> dict[s
     reading = {"$ref": _SCHEMAS + component_name(spec)}
     return {
         "tags": [_tag(spec)],
-        "operationId": operation_id(spec.dispatch.route),
+        "operationId": operation_id(path),
         "security": _SECURITY,
-        "summary": f"Ingest an array of {spec.title}s, each to its own data type",
+        "summary": f"Ingest an array of {spec.title}s (v{spec.version}), each to its own data type",
         "description": f"A JSON array of at most {spec.max_batch_items} items ({spec.schema_id}). "
         f"By `{spec.dispatch.discriminator}`: {targets}; `{spec.dispatch.payload}` holds the target's "
         f"fields. Other items go to `{spec.topic_name}`. Answered per item.",
@@ -162,7 +162,7 @@ def _stream_operation(path: str, spec: DataTypeSpec) -> dict[str, Any]:
         "tags": [_tag(spec)],
         "operationId": "stream" + path.replace("/", "_").replace("{", "").replace("}", ""),
         "security": _SECURITY,
-        "summary": f"Stream {spec.title}s over a WebSocket",
+        "summary": f"Stream {spec.title}s (v{spec.version}) over a WebSocket",
         "description": "Upgrade to a WebSocket, then send one reading per text frame "
         f"(schema `{component_name(spec)}`). Each frame is answered by an acknowledgement once Kafka "
         "has the reading, or by a problem document; the connection stays open.",

@@ -15,6 +15,7 @@ from codegen.render.avro import render_avro
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
 from codegen.render.models import model_class_names, render_models
 from codegen.render.openapi import OPENAPI_FILE, render_openapi
+from codegen.served import served_dispatches, served_routes, served_streams
 from codegen.spec import DataTypeSpec
 
 __all__ = ["render_package"]
@@ -29,8 +30,8 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     render_models(schema_root, models_dir)
     classes = model_class_names(models_dir, specs)
     avro_ids = render_avro(specs, package_dir / "avro")
-    routes = sorted((route, spec.constant) for spec in specs for route in spec.routes)
-    streams = sorted((stream, spec.constant) for spec in specs for stream in spec.streams)
+    routes = [(served.path, served.spec.constant) for served in served_routes(specs)]
+    streams = [(served.path, served.spec.constant) for served in served_streams(specs)]
     dispatching = [spec for spec in specs if spec.dispatch is not None]
     referenced = {constant for _, constant in (*routes, *streams)} | {
         constant
@@ -47,6 +48,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         "routes": routes,
         "streams": streams,
         "dispatching": dispatching,
+        "dispatch_routes": served_dispatches(specs),
         "route_constants": sorted(referenced),
         "readings": [spec for spec in specs if spec.kind == "reading"],
         "registry": next((spec for spec in specs if spec.kind == "device-registry"), None),

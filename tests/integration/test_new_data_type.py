@@ -68,7 +68,7 @@ def test_a_ninth_schema_gets_its_route_and_topic(
 
     assert len(catalog.data_types) == len(CATALOG.data_types) + 1
     new_routes = {route.path for route in catalog.routes} - {route.path for route in CATALOG.routes}
-    assert new_routes == {"/sensor/light"}
+    assert new_routes == {"/sensor/light", "/v1/sensor/light"}
     with running_gateway(gateway_settings, catalog) as client:
         accepted = client.post(
             "/sensor/light", json={"device_id": "watch-1", "recorded_at": "2025-07-08T16:53:08", "lux": 320.5}

@@ -35,10 +35,7 @@ class AvroIngestor(Ingestor):
     def __init__(self, data_type: DataType, settler: Settler, values: AvroValues) -> None:
         super().__init__(data_type, settler)
         self._values = values
-        self._format_headers: list[tuple[str, str | bytes | None]] = [
-            (_CONTENT_TYPE, AVRO_CONTENT_TYPE),
-            ("loom.schema_version", str(data_type.version).encode()),
-        ]
+        self._format_headers: list[tuple[str, str | bytes | None]] = [(_CONTENT_TYPE, AVRO_CONTENT_TYPE)]
 
     def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
         prepared = super().prepare(reading, received_at)

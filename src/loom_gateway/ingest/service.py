@@ -189,6 +189,8 @@ class Ingestor:
         self.data_type = data_type
         self._settler = settler
         self._schema_header = ("loom.schema", data_type.schema_id.encode())
+        # Versions of a data type share its topic: consumers tell them apart by this (or loom.schema).
+        self._version_header = ("loom.schema_version", str(data_type.version).encode())
         # Straight to pydantic-core's serializer: model_dump_json's argument handling cost a
         # measurable share of a batch; ``exclude`` only for models that declare server fields.
         self._to_json = data_type.model.__pydantic_serializer__.to_json
@@ -243,6 +245,7 @@ class Ingestor:
         headers: list[tuple[str, str | bytes | None]] = [
             ("loom.message_id", message_id.encode()),
             self._schema_header,
+            self._version_header,
             _CONTENT_TYPE,
         ]
         trace_id = getattr(reading, "trace_id", None)

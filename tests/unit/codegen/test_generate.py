@@ -413,6 +413,9 @@ def test_routes_are_sorted_and_point_at_catalog_entries(package: ModuleType) -> 
         ("/legacy/temperature", "device.sensor.thermometer.v1"),
         ("/sensor/thermometer", "device.sensor.thermometer.v1"),
         ("/state/door", "device.state.door.v1"),
+        ("/v1/legacy/temperature", "device.sensor.thermometer.v1"),
+        ("/v1/sensor/thermometer", "device.sensor.thermometer.v1"),
+        ("/v1/state/door", "device.state.door.v1"),
     ]
     assert routes is package.ROUTES
     assert all(any(route.data_type is dt for dt in package.DATA_TYPES) for route in routes)

@@ -101,8 +101,7 @@ def test_the_real_schema_tree_lints_clean() -> None:
 def test_two_versions_of_one_data_type_may_share_a_topic(tree: FixtureTree) -> None:
     door_v2 = tree.read(DOOR)
     door_v2["$id"] = SCHEMA_BASE_URI + "device/state/door/v2.json"
-    x_loom(door_v2)["routes"] = ["/v2/state/door"]
-    tree.write("device/state/door/v2.json", door_v2)
+    tree.write("device/state/door/v2.json", door_v2)  # same route and topic as v1
     assert tree.problems() == []
 
 
@@ -448,15 +447,21 @@ def test_two_schemas_claiming_one_route(tree: FixtureTree) -> None:
     ]
 
 
-def test_two_versions_claiming_one_route(tree: FixtureTree) -> None:
-    # Routes are per version: v2 needs its own.
-    door_v2 = tree.read(DOOR)
-    door_v2["$id"] = SCHEMA_BASE_URI + "device/state/door/v2.json"
-    tree.write("device/state/door/v2.json", door_v2)
-    claimants = "device/state/door/v1.json, device/state/door/v2.json"
+def test_two_data_types_claiming_one_route(tree: FixtureTree) -> None:
+    # Versions of one data type share routes (served at /v<N>/…); two data types may not.
+    tree.edit(DOOR, lambda d: x_loom(d)["routes"].append("/sensor/thermometer"))
+    claimants = f"{THERMOMETER}, {DOOR}"
     assert tree.problems() == [
-        f"device/state/door/v1.json#/x-loom/routes: route '/state/door' is claimed by {claimants}",
-        f"device/state/door/v2.json#/x-loom/routes: route '/state/door' is claimed by {claimants}",
+        f"{THERMOMETER}#/x-loom/routes: route '/sensor/thermometer' is claimed by {claimants}",
+        f"{DOOR}#/x-loom/routes: route '/sensor/thermometer' is claimed by {claimants}",
+    ]
+
+
+def test_a_declared_route_may_not_carry_a_version(tree: FixtureTree) -> None:
+    tree.edit(DOOR, lambda d: x_loom(d).update(routes=["/v2/state/door"]))
+    assert tree.problems() == [
+        f"{DOOR}#/x-loom/routes: route '/v2/state/door' starts with a version: declare '/state/door'; "
+        "the gateway serves it at /v<N>/… for each version itself"
     ]
 
 

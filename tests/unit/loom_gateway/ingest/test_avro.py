@@ -57,8 +57,8 @@ def test_a_reading_is_published_as_confluent_framed_avro_with_format_headers() -
     assert record.headers == [
         ("loom.message_id", MESSAGE_ID.encode()),
         ("loom.schema", DEVICE_SENSOR_GPS_V1.schema_id.encode()),
-        ("content-type", b"application/vnd.apache.avro+binary"),
         ("loom.schema_version", b"1"),
+        ("content-type", b"application/vnd.apache.avro+binary"),
     ]
 
 

@@ -105,6 +105,7 @@ def test_an_item_with_a_known_sensor_type_becomes_that_types_record_on_that_type
                 headers=[
                     ("loom.message_id", MESSAGE_ID.encode()),
                     ("loom.schema", ACCELEROMETER.schema_id.encode()),
+                    ("loom.schema_version", b"1"),
                     ("content-type", b"application/json"),
                 ],
             )

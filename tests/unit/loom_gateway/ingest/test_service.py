@@ -116,6 +116,7 @@ def test_a_valid_reading_becomes_one_record_on_its_topic() -> None:
                 headers=[
                     ("loom.message_id", MESSAGE_ID.encode()),
                     ("loom.schema", GPS_SCHEMA),
+                    ("loom.schema_version", b"1"),
                     ("content-type", b"application/json"),
                 ],
             )

@@ -1,0 +1,55 @@
+"""The paths the gateway serves: every declared path at ``/v<N>/…`` for each version of its data
+type, and unversioned for the latest version that declares it.
+
+So ``v1`` and ``v2`` of a data type coexist: clients pinned to a version keep their path, and
+the unversioned path moves to the newest version when it is added.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from codegen.spec import DataTypeSpec
+
+__all__ = ["ServedPath", "served_dispatches", "served_routes", "served_streams", "versioned"]
+
+
+@dataclass(frozen=True, slots=True)
+class ServedPath:
+    path: str
+    spec: DataTypeSpec
+    declared: str
+    """The path the schema declares (``path`` without its version prefix, if any)."""
+
+
+def versioned(path: str, version: int) -> str:
+    return f"/v{version}{path}"
+
+
+def served_routes(specs: Iterable[DataTypeSpec]) -> list[ServedPath]:
+    return _served(specs, lambda spec: spec.routes)
+
+
+def served_streams(specs: Iterable[DataTypeSpec]) -> list[ServedPath]:
+    return _served(specs, lambda spec: spec.streams)
+
+
+def served_dispatches(specs: Iterable[DataTypeSpec]) -> list[ServedPath]:
+    return _served(specs, lambda spec: [spec.dispatch.route] if spec.dispatch is not None else [])
+
+
+def _served(
+    specs: Iterable[DataTypeSpec], declared: Callable[[DataTypeSpec], Iterable[str]]
+) -> list[ServedPath]:
+    """Every path served for the paths ``declared`` by each spec, sorted by path."""
+    claimants: defaultdict[str, list[DataTypeSpec]] = defaultdict(list)
+    for spec in specs:
+        for path in declared(spec):
+            claimants[path].append(spec)
+    paths = []
+    for path, versions in claimants.items():
+        paths.append(ServedPath(path, max(versions, key=lambda spec: spec.version), path))
+        paths += [ServedPath(versioned(path, spec.version), spec, path) for spec in versions]
+    return sorted(paths, key=lambda served_path: served_path.path)
