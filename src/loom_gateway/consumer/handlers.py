@@ -20,7 +20,12 @@ H = TypeVar("H", bound=Callable[..., Awaitable[None]])
 
 
 class Handlers:
-    """The handlers of one consumer, keyed by data type name and version (one each)."""
+    """The handlers of one consumer, keyed by data type name and version (one each).
+
+    Versions of a data type share its topic: a record of a version without a handler (a v2
+    appearing on the v1 topic) is dead-lettered, never dropped, so register every version a
+    service should read.
+    """
 
     def __init__(self) -> None:
         self._handlers: dict[HandlerKey, Handler] = {}
