@@ -116,3 +116,28 @@ def test_client_errors_stop_the_consumer_only_when_fatal(fatal: bool) -> None:
             _client_error(error)
     else:
         _client_error(error)
+
+
+def test_lag_is_the_high_watermark_minus_the_next_offset_to_process(settings: Settings) -> None:
+    reader = consumer(settings)
+
+    class Watermarks(FakeClient):
+        def get_watermark_offsets(self, partition: TopicPartition, cached: bool) -> tuple[int, int]:
+            assert cached  # no broker round trip from the loop
+            return (0, 10) if partition.partition == 0 else (0, -1)
+
+    kafka: Any = Watermarks()
+    reader._on_assign(kafka, partitions(0, 1, 2))
+    reader._offsets.done(TOPIC, 0, 6)
+    reader._offsets.done(TOPIC, 1, 6)
+
+    reader._sample_lag(kafka)
+
+    sample = reader.metrics.registry.get_sample_value
+    assert sample("loom_consumer_lag_records", {"topic": TOPIC, "partition": "0"}) == 3
+    assert (
+        sample("loom_consumer_lag_records", {"topic": TOPIC, "partition": "1"}) is None
+    )  # unknown watermark
+    assert sample("loom_consumer_lag_records", {"topic": TOPIC, "partition": "2"}) is None  # nothing done yet
+    reader._on_revoke(kafka, partitions(0))
+    assert sample("loom_consumer_lag_records", {"topic": TOPIC, "partition": "0"}) is None
