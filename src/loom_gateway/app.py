@@ -170,5 +170,5 @@ def _device_registry(
 def create_app_from_env() -> Litestar:
     """App factory for the server processes: settings from ``LOOM_*``, catalog from ``LOOM_CATALOG``."""
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return create_app(settings, load_catalog(settings.catalog))

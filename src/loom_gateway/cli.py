@@ -51,7 +51,8 @@ def dev(host: str, port: int, broker_port: int) -> None:
         err=True,
     )
     try:
-        _serve(_settings(host=host, port=port, workers=1, auth_disabled=not keyed))
+        log_format = os.environ.get("LOOM_LOG_FORMAT", "console")  # for people, unless asked otherwise
+        _serve(_settings(host=host, port=port, workers=1, auth_disabled=not keyed, log_format=log_format))
     finally:
         broker.stop()
 
@@ -129,6 +130,7 @@ def _as_environment(settings: Settings) -> dict[str, str]:
         "LOOM_PORT": str(settings.port),
         "LOOM_WORKERS": str(settings.workers),
         "LOOM_AUTH_DISABLED": json.dumps(settings.auth_disabled),
+        "LOOM_LOG_FORMAT": settings.log_format,
     }
 
 
@@ -137,7 +139,7 @@ def _settings(**overrides: object) -> Settings:
         settings = load_settings(**overrides)
     except LoomError as error:
         raise click.ClickException(error.detail) from error
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 

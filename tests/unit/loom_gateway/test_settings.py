@@ -25,6 +25,8 @@ def test_defaults() -> None:
         "port": 8000,
         "workers": 1,
         "log_level": "INFO",
+        "log_format": "json",
+        "access_log": "errors",
         "catalog": "loom_catalog:CATALOG",
         "kafka_bootstrap_servers": "127.0.0.1:9092",
         "kafka_client_config": {},
