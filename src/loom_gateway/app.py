@@ -18,9 +18,10 @@ from loom_gateway.errors import ConfigurationError
 from loom_gateway.http.auth import key_guard, request_authenticator
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
-from loom_gateway.http.operations import operations_handlers
+from loom_gateway.http.operations import metrics_lifespan, operations_handlers
 from loom_gateway.http.problems import exception_handlers
 from loom_gateway.http.schema_registry import SchemaRegistry, schema_registry_router
+from loom_gateway.http.telemetry import Telemetry
 from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
 from loom_gateway.ingest.avro import AvroIngestor, avro_values
 from loom_gateway.ingest.dedupe import RecentMessages
@@ -32,7 +33,7 @@ from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.topics import TopicAdmin, desired_topics
 from loom_gateway.kafka.watch import watch_kafka
 from loom_gateway.logs import configure_logging
-from loom_gateway.metrics import Metrics
+from loom_gateway.metrics import Metrics, multiprocess_dir
 from loom_gateway.readiness import Readiness
 from loom_gateway.settings import Settings, load_settings
 
@@ -47,11 +48,12 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     authenticate = request_authenticator(settings.authenticator())
     guard = key_guard(authenticate)
     readiness = Readiness(TOPICS_HOLDER)
-    metrics = Metrics()
+    metrics = Metrics(multiprocess_dir())
     publisher = Publisher(
         settings,
         codecs={topic.name: topic.compression for topic in catalog.topics()},
         max_message_bytes=max(topic.max_message_bytes for topic in catalog.topics()),
+        metrics=metrics,
     )
     devices = _device_registry(settings, catalog, publisher, readiness)
     recent = (
@@ -80,6 +82,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             desired_topics(catalog, settings),
             readiness,
             auto_create=settings.kafka_auto_create_topics,
+            metrics=metrics,
         )
 
     @contextlib.asynccontextmanager
@@ -105,7 +108,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 await bootstrap
             await publisher.close(timeout_s=settings.kafka_delivery_timeout_ms / 1000)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *operations_handlers(readiness, metrics, publisher.queued),
             openapi_handler(catalog),
@@ -129,7 +132,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 _quarantine(settings, catalog, publisher, metrics),
             )
         ],
-        lifespan=[kafka_lifespan],
+        lifespan=[kafka_lifespan, metrics_lifespan(readiness, metrics, publisher.queued)],
         # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
         state=State({"device_registry": devices}),
         exception_handlers=exception_handlers(),
@@ -141,6 +144,9 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         ),
         logging_config=None,
     )
+    # Outside routing and the exception handlers: every answer is counted and logged, 404s included.
+    app.asgi_handler = Telemetry(app.asgi_handler, metrics, settings.access_log)
+    return app
 
 
 def _quarantine(

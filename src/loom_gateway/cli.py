@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -13,7 +16,7 @@ import click
 from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.embedded_broker import EmbeddedBroker
 from loom_gateway.errors import LoomError
-from loom_gateway.kafka.topics import Action, TopicAdmin, desired_topics
+from loom_gateway.kafka.topics import Action, PlannedTopic, TopicAdmin, desired_topics
 from loom_gateway.logs import configure_logging
 from loom_gateway.settings import Settings, load_settings
 
@@ -22,6 +25,9 @@ __all__ = ["main"]
 T = TypeVar("T")
 
 _APP_FACTORY = "loom_gateway.app:create_app_from_env"
+# prometheus_client's variable (named here: importing loom_gateway.metrics would import prometheus_client,
+# which reads it once, at import, and it must be set by then).
+_METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @click.group()
@@ -80,12 +86,49 @@ def topics_list() -> None:
 
 
 @topics.command("plan")
-def topics_plan() -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON document, for CI and scripts.")
+def topics_plan(as_json: bool) -> None:
     """What `apply` would do: create, ok, or drift (reported, never changed)."""
     settings = _settings()
     plan = _run(lambda: TopicAdmin(settings).plan(desired_topics(_catalog(settings), settings)))
+    click.echo(_plan_json(plan) if as_json else _plan_table(plan))
+
+
+def _plan_table(plan: Sequence[PlannedTopic]) -> str:
+    """One aligned line per topic, then a summary: for people."""
+    width = max((len(item.desired.name) for item in plan), default=0)
+    lines = []
     for item in plan:
-        click.echo(item.describe())
+        if item.action is Action.CREATE:
+            topic = item.desired
+            configs = " ".join(f"{key}={value}" for key, value in sorted(topic.configs.items()))
+            details = f"partitions={topic.partitions} replication={topic.replication_factor} {configs}"
+        else:
+            details = "; ".join(item.differences)
+        lines.append(f"{item.action.value:<6}  {item.desired.name:<{width}}  {details}".rstrip())
+    counts = {action: sum(item.action is action for item in plan) for action in Action}
+    lines.append(
+        f"{counts[Action.CREATE]} to create, {counts[Action.OK]} as the catalog wants, "
+        f"{counts[Action.DRIFT]} drifted (reported; apply never changes an existing topic)."
+    )
+    return "\n".join(lines)
+
+
+def _plan_json(plan: Sequence[PlannedTopic]) -> str:
+    """``{"topics": [...], "summary": {"create": n, "ok": n, "drift": n}}``, keys sorted."""
+    topics = [
+        {
+            "name": item.desired.name,
+            "action": item.action.value,
+            "partitions": item.desired.partitions,
+            "replication_factor": item.desired.replication_factor,
+            "configs": dict(item.desired.configs),
+            "differences": list(item.differences),
+        }
+        for item in plan
+    ]
+    summary = {action.value: sum(item.action is action for item in plan) for action in Action}
+    return json.dumps({"topics": topics, "summary": summary}, indent=2, sort_keys=True)
 
 
 @topics.command("apply")
@@ -103,6 +146,7 @@ def topics_apply() -> None:
 def _serve(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.log import LogLevels
 
     # Fail here, with a sentence, rather than in every worker: no catalog, or no keys.
     _catalog(settings)
@@ -111,15 +155,41 @@ def _serve(settings: Settings) -> None:
     except LoomError as error:
         raise click.ClickException(error.detail) from error
     os.environ.update(_as_environment(settings))
-    Granian(
-        _APP_FACTORY,
-        factory=True,
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.ASGI,
-        workers=settings.workers,
-        log_access=False,
-    ).serve()
+    with _metrics_directory(settings.workers):
+        Granian(
+            _APP_FACTORY,
+            factory=True,
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.workers,
+            log_access=False,
+            # The server's own lines through our handler (JSON or console), at our level.
+            log_level=LogLevels(settings.log_level.lower()),
+            log_dictconfig={"loggers": {"_granian": {"handlers": [], "propagate": True}}},
+        ).serve()
+
+
+@contextlib.contextmanager
+def _metrics_directory(workers: int) -> Iterator[None]:
+    """Where the workers share their metrics, so that /metrics adds up all of them (prometheus_client's
+    multiprocess mode): PROMETHEUS_MULTIPROC_DIR when set (emptied of an earlier run's files first);
+    otherwise, with several workers, a new temporary directory, removed on exit. One worker needs none."""
+    configured = os.environ.get(_METRICS_DIR_VARIABLE)
+    if configured:
+        for stale in Path(configured).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    if workers == 1:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="loom-metrics-") as directory:
+        os.environ[_METRICS_DIR_VARIABLE] = directory
+        try:
+            yield
+        finally:
+            del os.environ[_METRICS_DIR_VARIABLE]
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:

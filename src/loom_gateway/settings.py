@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     the catalog's generated schema, which ``GET /schemas/ids/{id}`` serves."""
     kafka_bootstrap_timeout_s: Annotated[float, Field(gt=0)] = 10.0
     """Per-attempt timeout of admin requests during topic bootstrap."""
+    kafka_statistics_interval_ms: Annotated[int, Field(ge=0, le=3_600_000)] = 15_000
+    """How often librdkafka reports its statistics (broker round-trip times, retries) to the metrics;
+    0 turns them off (librdkafka statistics.interval.ms)."""
 
     device_replica_id: Annotated[str | None, Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")] = None
     """This process's name in the device-activity slots (``<device_id>/<replica_id>``). Unset: a random

@@ -54,13 +54,20 @@ def test_topics_plan_then_apply_then_plan(
     before = runner.invoke(main, ["topics", "plan"])
     applied = runner.invoke(main, ["topics", "apply"])
     after = runner.invoke(main, ["topics", "plan"])
+    after_json = runner.invoke(main, ["topics", "plan", "--json"])
     listed = runner.invoke(main, ["topics", "list"])
 
     assert before.exit_code == 0, before.output
-    assert before.output.splitlines() == [f"{name}: create" for name in names]
+    *creates, summary = before.output.splitlines()
+    assert [line.split()[:2] for line in creates] == [["create", name] for name in names]
+    assert all("partitions=" in line and "retention.ms=" in line for line in creates)
+    assert summary.startswith(f"{len(names)} to create, 0 as the catalog wants, 0 drifted")
     assert applied.exit_code == 0, applied.output
     assert applied.output.splitlines() == [f"{name}: created" for name in names]
-    assert after.output.splitlines() == [f"{name}: ok" for name in names]
+    assert after.output.splitlines()[:-1] == [f"ok      {name}" for name in names]
+    document = json.loads(after_json.output)
+    assert document["summary"] == {"create": 0, "ok": len(names), "drift": 0}
+    assert [(topic["name"], topic["action"]) for topic in document["topics"]] == [(n, "ok") for n in names]
     assert [line.split("\t")[0] for line in listed.output.splitlines()] == names
 
 

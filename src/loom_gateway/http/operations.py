@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from litestar import Response, get
 from litestar.handlers import HTTPRouteHandler
@@ -10,7 +13,9 @@ from litestar.handlers import HTTPRouteHandler
 from loom_gateway.metrics import Metrics
 from loom_gateway.readiness import Readiness
 
-__all__ = ["operations_handlers"]
+__all__ = ["metrics_lifespan", "operations_handlers"]
+
+_SAMPLE_INTERVAL_S = 1.0
 
 
 def operations_handlers(
@@ -42,8 +47,35 @@ def operations_handlers(
         include_in_schema=False,
     )
     def metrics_endpoint() -> Response[bytes]:
-        metrics.ready.set(1 if readiness.ready else 0)
-        metrics.queued.set(queued())
+        metrics.sample(ready=readiness.ready, queued=queued())
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     return [healthz, readyz, metrics_endpoint]
+
+
+def metrics_lifespan(
+    readiness: Readiness, metrics: Metrics, queued: Callable[[], int]
+) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
+    """With several workers (multiprocess metrics), /metrics is answered by one of them and reads the
+    others' gauges from their files: each worker keeps its own current, every second. On shutdown
+    the worker's gauges stop counting."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        sampler = asyncio.create_task(_sample(readiness, metrics, queued)) if metrics.multiprocess else None
+        try:
+            yield
+        finally:
+            if sampler is not None:
+                sampler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sampler
+            metrics.close()
+
+    return lifespan
+
+
+async def _sample(readiness: Readiness, metrics: Metrics, queued: Callable[[], int]) -> None:
+    while True:
+        metrics.sample(ready=readiness.ready, queued=queued())
+        await asyncio.sleep(_SAMPLE_INTERVAL_S)

@@ -14,6 +14,7 @@ from pydantic import MISSING, BaseModel
 
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType
+from loom_gateway.context import REQUEST_CONTEXT
 from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
 from loom_gateway.ingest.admission import DeviceRateLimiter
 from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages
@@ -248,6 +249,14 @@ class Ingestor:
             self._version_header,
             _CONTENT_TYPE,
         ]
+        context = REQUEST_CONTEXT.get()
+        if context is not None:
+            # The device's W3C trace continues in every record of its request; the log line
+            # names the request's (first) device and topic.
+            if context.trace_headers is not None:
+                headers += context.trace_headers
+            if context.device_id is None:
+                context.device_id, context.topic = device_id, topic.name
         trace_id = getattr(reading, "trace_id", None)
         return Prepared(
             data_type=self.data_type,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import confluent_kafka
@@ -18,6 +19,7 @@ from loom_gateway.catalog import Compression
 from loom_gateway.errors import BrokerUnavailable, LoomError, Overloaded, ReadingTooLarge
 from loom_gateway.kafka.config import producer_config
 from loom_gateway.kafka.records import Record
+from loom_gateway.metrics import Metrics
 from loom_gateway.settings import Settings
 
 __all__ = ["Publisher"]
@@ -32,9 +34,18 @@ _REPORT_GRACE_S = 5.0
 class Publisher:
     """Owns one producer per compression codec the catalog uses (librdkafka compresses per producer)."""
 
-    def __init__(self, settings: Settings, codecs: Mapping[str, Compression], max_message_bytes: int) -> None:
-        """``codecs`` maps each topic to the codec its schema asks for."""
+    def __init__(
+        self,
+        settings: Settings,
+        codecs: Mapping[str, Compression],
+        max_message_bytes: int,
+        metrics: Metrics | None = None,
+    ) -> None:
+        """``codecs`` maps each topic to the codec its schema asks for; ``metrics`` counts deliveries,
+        their latency and librdkafka's statistics."""
         self._settings = settings
+        self._metrics = metrics
+        self._observe_delivery = metrics.delivery_duration.observe if metrics is not None else None
         self._codec_of = dict(codecs)
         self._max_message_bytes = max_message_bytes
         self._lanes: dict[Compression, _Lane] = {}
@@ -88,7 +99,12 @@ class Publisher:
         config: dict[str, object] = {
             **producer_config(self._settings, codec, self._max_message_bytes),
             "error_cb": self._on_client_error,
+            # librdkafka's own log lines through ours (JSON), delivered by the lane's poll().
+            "logger": logger,
         }
+        if self._metrics is not None and self._settings.kafka_statistics_interval_ms > 0:
+            config["statistics.interval.ms"] = self._settings.kafka_statistics_interval_ms
+            config["stats_cb"] = self._metrics.kafka_statistics
         return _Lane(confluent_kafka.Producer(config), self._finished, self._running_loop(), codec)
 
     def _on_client_error(self, error: confluent_kafka.KafkaError) -> None:
@@ -105,7 +121,9 @@ class Publisher:
         report is in: one cross-thread wake-up per request, not one per record.
         """
         outcomes: list[LoomError | None] = [None] * len(records)
-        group = _DeliveryGroup(self._finished, outcomes, self._running_loop().create_future())
+        group = _DeliveryGroup(
+            self._finished, outcomes, self._running_loop().create_future(), self._observe_delivery
+        )
         for index, record in enumerate(records):
             # Expected before produce(): the poll thread may report the delivery before
             # produce() even returns, and a report for an unexpected record would be lost.
@@ -127,6 +145,8 @@ class Publisher:
         finally:
             if any(isinstance(outcome, BrokerUnavailable) for outcome in outcomes):
                 self._trouble = next(o.detail for o in outcomes if isinstance(o, BrokerUnavailable))
+        if self._metrics is not None and records:
+            self._metrics.delivered(records, outcomes)
         return outcomes
 
     async def _settled(self, group: _DeliveryGroup) -> None:
@@ -205,9 +225,16 @@ class _DeliveryGroup:
     """The delivery reports of one ``publish`` call, counted down on the poll threads."""
 
     def __init__(
-        self, finished: _Finished, outcomes: list[LoomError | None], done: asyncio.Future[None]
+        self,
+        finished: _Finished,
+        outcomes: list[LoomError | None],
+        done: asyncio.Future[None],
+        observe: Callable[[float], None] | None = None,
     ) -> None:
+        """``observe``: given the seconds from this group's creation to its last delivery report."""
         self._finished = finished
+        self._observe = observe
+        self._started = time.perf_counter()
         self._outcomes = outcomes
         self._lock = threading.Lock()  # uncontended unless the records use several producers
         self._pending: set[int] = set()
@@ -241,6 +268,8 @@ class _DeliveryGroup:
             self._pending.discard(index)
             finished = self._sealed and not self._pending
         if finished:
+            if self._observe is not None:  # on the poll thread, off the event loop
+                self._observe(time.perf_counter() - self._started)
             self._finished.add(self.done)
 
     def abandon(self, error: LoomError) -> None:

@@ -46,6 +46,7 @@ def test_defaults() -> None:
         "quarantine_enabled": False,
         "value_format": "json",
         "kafka_bootstrap_timeout_s": 10.0,
+        "kafka_statistics_interval_ms": 15_000,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
         "api_keys": None,

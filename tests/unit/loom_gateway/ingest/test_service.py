@@ -16,6 +16,7 @@ import pytest
 from loom_catalog import CATALOG
 from loom_catalog.catalog import DEVICE_SENSOR_GPS_V1
 from loom_gateway.catalog import DataType
+from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.errors import (
     BatchTooLarge,
     BrokerUnavailable,
@@ -459,3 +460,28 @@ def test_the_gate_refuses_only_its_devices_items_and_sees_only_acknowledged_read
         2.0,
         1.0,
     )
+
+
+# The request's context: the device's trace, and what the log line should name.
+
+
+def test_every_record_of_a_traced_request_carries_its_trace_and_the_context_learns_the_device() -> None:
+    publisher = FakePublisher()
+    trace = [("traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    context = RequestContext("req-1", trace)
+    token = REQUEST_CONTEXT.set(context)
+    try:
+        ingest([{**gps(), "message_id": str(uuid.uuid4())} for _ in range(2)], publisher)
+    finally:
+        REQUEST_CONTEXT.reset(token)
+
+    assert [record.headers[-1] for record in publisher.records] == [trace[0], trace[0]]
+    assert (context.device_id, context.topic) == (DEVICE_ID, GPS_TOPIC)
+
+
+def test_no_trace_headers_without_a_traced_request() -> None:
+    publisher = FakePublisher()
+
+    ingest(gps(), publisher)
+
+    assert not {"traceparent", "tracestate"} & {name for name, _ in publisher.records[0].headers}
