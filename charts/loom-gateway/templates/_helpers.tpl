@@ -140,6 +140,8 @@ LOOM_HOST: {{ .Values.gateway.host | quote }}
 LOOM_PORT: "8000"
 LOOM_WORKERS: {{ .Values.gateway.workers | int64 | quote }}
 LOOM_LOG_LEVEL: {{ .Values.gateway.logLevel | quote }}
+LOOM_LOG_FORMAT: {{ .Values.gateway.logFormat | quote }}
+LOOM_ACCESS_LOG: {{ .Values.gateway.accessLog | quote }}
 LOOM_CATALOG: {{ .Values.gateway.catalog | quote }}
 LOOM_AUTH_DISABLED: {{ .Values.auth.disabled | toJson | quote }}
 {{- if and (not .Values.auth.disabled) (eq .Values.auth.mode "file") }}
@@ -163,6 +165,7 @@ LOOM_KAFKA_DELIVERY_TIMEOUT_MS: {{ .Values.kafka.deliveryTimeoutMs | int64 | quo
 LOOM_KAFKA_LINGER_MS: {{ .Values.kafka.lingerMs | toString | quote }}
 LOOM_KAFKA_QUEUE_MAX_MESSAGES: {{ .Values.kafka.queueMaxMessages | int64 | quote }}
 LOOM_KAFKA_BOOTSTRAP_TIMEOUT_S: {{ .Values.kafka.bootstrapTimeoutSeconds | toString | quote }}
+LOOM_KAFKA_STATISTICS_INTERVAL_MS: {{ .Values.kafka.statisticsIntervalMs | int64 | quote }}
 {{- end -}}
 
 {{/*
