@@ -128,7 +128,7 @@ DEVICE_APP_USAGE_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1455491323,
+    avro_schema_id=328386732,
 )
 """Schema: device/app_usage/android/v1.json"""
 
@@ -150,7 +150,7 @@ DEVICE_AUDIO_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=16,
     kind="reading",
-    avro_schema_id=410360835,
+    avro_schema_id=1240961500,
 )
 """Schema: device/audio/v1.json"""
 
@@ -172,7 +172,7 @@ DEVICE_HEALTH_HEARTRATE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1624802993,
+    avro_schema_id=1721386222,
 )
 """Schema: device/health/heartrate/v1.json"""
 
@@ -194,7 +194,7 @@ DEVICE_HEALTH_STEPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=2094899769,
+    avro_schema_id=1705609990,
 )
 """Schema: device/health/steps/v1.json"""
 
@@ -216,7 +216,7 @@ DEVICE_IMAGE_CAMERA_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
-    avro_schema_id=647298249,
+    avro_schema_id=255467626,
 )
 """Schema: device/image/camera/v1.json"""
 
@@ -238,7 +238,7 @@ DEVICE_METADATA_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=2022991391,
+    avro_schema_id=1376802539,
 )
 """Schema: device/metadata/v1.json"""
 
@@ -260,7 +260,7 @@ DEVICE_NETWORK_BLUETOOTH_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=436926983,
+    avro_schema_id=1556626971,
 )
 """Schema: device/network/bluetooth/v1.json"""
 
@@ -282,7 +282,7 @@ DEVICE_NETWORK_WIFI_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=410583660,
+    avro_schema_id=913479380,
 )
 """Schema: device/network/wifi/v1.json"""
 
@@ -348,7 +348,7 @@ DEVICE_SENSOR_ACCELEROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1919538402,
+    avro_schema_id=696702314,
 )
 """Schema: device/sensor/accelerometer/v1.json"""
 
@@ -370,7 +370,7 @@ DEVICE_SENSOR_BAROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1221984547,
+    avro_schema_id=196220133,
 )
 """Schema: device/sensor/barometer/v1.json"""
 
@@ -392,7 +392,7 @@ DEVICE_SENSOR_GENERIC_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=117597490,
+    avro_schema_id=1191932721,
 )
 """Schema: device/sensor/generic/v1.json"""
 
@@ -414,7 +414,7 @@ DEVICE_SENSOR_GPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1268859063,
+    avro_schema_id=467683368,
 )
 """Schema: device/sensor/gps/v1.json"""
 
@@ -436,7 +436,7 @@ DEVICE_SENSOR_TEMPERATURE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=689618851,
+    avro_schema_id=399461994,
 )
 """Schema: device/sensor/temperature/v1.json"""
 
@@ -458,7 +458,7 @@ DEVICE_STATE_POWER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=2071010125,
+    avro_schema_id=341139413,
 )
 """Schema: device/state/power/v1.json"""
 
@@ -480,7 +480,7 @@ DEVICE_SYSTEM_APPS_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1342043891,
+    avro_schema_id=401894829,
 )
 """Schema: device/system/apps/android/v1.json"""
 
@@ -502,7 +502,7 @@ DEVICE_SYSTEM_APPS_MACOS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1963853356,
+    avro_schema_id=1299395909,
 )
 """Schema: device/system/apps/macos/v1.json"""
 
@@ -524,7 +524,7 @@ DEVICE_VIDEO_SCREEN_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
-    avro_schema_id=2030662486,
+    avro_schema_id=848127141,
 )
 """Schema: device/video/screen/v1.json"""
 
@@ -546,7 +546,7 @@ DIGITAL_CLIPBOARD_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1205909422,
+    avro_schema_id=1174567438,
 )
 """Schema: digital/clipboard/v1.json"""
 
@@ -568,7 +568,7 @@ DIGITAL_WEB_ANALYTICS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=93371082,
+    avro_schema_id=81845092,
 )
 """Schema: digital/web_analytics/v1.json"""
 
@@ -590,7 +590,7 @@ EXTERNAL_CALENDAR_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=2082658993,
+    avro_schema_id=1650748329,
 )
 """Schema: external/calendar/events/v1.json"""
 
@@ -612,7 +612,7 @@ EXTERNAL_EMAIL_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=258351265,
+    avro_schema_id=1130955570,
 )
 """Schema: external/email/events/v1.json"""
 
@@ -634,7 +634,7 @@ EXTERNAL_TWITTER_LIKED_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1101293651,
+    avro_schema_id=546418079,
 )
 """Schema: external/twitter/liked/v1.json"""
 
@@ -678,7 +678,7 @@ OS_EVENTS_APP_LIFECYCLE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1158951421,
+    avro_schema_id=23365735,
 )
 """Schema: os/events/app_lifecycle/v1.json"""
 
@@ -700,7 +700,7 @@ OS_EVENTS_NOTIFICATIONS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1105277438,
+    avro_schema_id=1975444519,
 )
 """Schema: os/events/notifications/v1.json"""
 
@@ -722,7 +722,7 @@ OS_EVENTS_SYSTEM_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=567159678,
+    avro_schema_id=911998501,
 )
 """Schema: os/events/system/v1.json"""
 
@@ -744,7 +744,7 @@ TASK_URL_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=217432110,
+    avro_schema_id=829006839,
 )
 """Schema: task/url/v1.json"""
 

@@ -55,7 +55,11 @@ def test_readings_survive_json_model_avro_model(data_type: DataType) -> None:
         read_back = model.model_validate_json(json.dumps(document), strict=True)
 
         expected = without_nulls(posted.model_dump(mode="json", by_alias=True))
-        expected |= {"received_at": RECEIVED_AT, "message_id": prepared.message_id}
+        expected |= {
+            "received_at": RECEIVED_AT,
+            "schema_version": data_type.version,
+            "message_id": prepared.message_id,
+        }
         assert without_nulls(read_back.model_dump(mode="json", by_alias=True)) == expected
 
     round_trip()

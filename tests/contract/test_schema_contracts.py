@@ -27,7 +27,7 @@ from tests.support.schemas import bundled_schema, invalid_readings, valid_readin
 
 pytestmark = pytest.mark.kafka
 
-SERVER_FIELDS = ("received_at",)
+SERVER_FIELDS = ("received_at", "schema_version")
 
 
 class FirstTime:
@@ -99,6 +99,7 @@ def test_generated_readings_are_published_exactly_when_valid(
     consumed = Counter((record.key or b"", _canonical(json.loads(record.value))) for record in records)
     assert consumed == expected
     assert all(record.headers["loom.schema"] == data_type.schema_id.encode() for record in records)
+    assert all(json.loads(record.value)["schema_version"] == data_type.version for record in records)
 
 
 def _post(client: TestClient, route: str, reading: dict[str, Any]) -> Any:

@@ -88,7 +88,12 @@ def test_every_route_s_readings_decode_with_the_stock_deserializer(
         assert isinstance(datum, dict)
         document = avro_values(CATALOG, data_type).document(datum)
         assert document["received_at"].endswith("Z")
-        expected = {**reading, "message_id": answer["message_id"], "received_at": document["received_at"]}
+        expected = {
+            **reading,
+            "message_id": answer["message_id"],
+            "received_at": document["received_at"],
+            "schema_version": data_type.version,
+        }
         assert without_nulls(document) == without_nulls(expected), path
 
 

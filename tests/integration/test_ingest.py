@@ -67,6 +67,7 @@ def test_valid_gps_reading_is_acknowledged_and_on_its_topic_exactly_once(
     published = json.loads(record.value)
     received_at = published.pop("received_at")
     assert received_at.endswith("Z")
+    assert published.pop("schema_version") == 1
     assert published == reading
     assert record.headers["loom.message_id"] == reading["message_id"].encode()
     assert record.headers["loom.schema"] == b"https://schemas.loom-gateway.dev/device/sensor/gps/v1.json"

@@ -66,6 +66,7 @@ def test_each_item_lands_on_the_topic_its_sensor_type_names(
     [heart_record] = read_topic(servers, f"{topic_prefix}device.health.heartrate.raw", expected=1)
     published_gps = json.loads(gps_record.value)
     published_gps.pop("received_at")
+    assert published_gps.pop("schema_version") == 1
     assert published_gps == {
         "device_id": gps["device_id"],
         "recorded_at": gps["recorded_at"],

@@ -26,7 +26,7 @@ from loom_gateway.metrics import Metrics
 __all__ = ["DeviceGate", "Ingestor", "Outcome", "Prepared", "Result", "Settler", "received_now"]
 
 _CONTENT_TYPE = ("content-type", b"application/json")
-_SERVER_SET: set[str] = {"received_at"}
+_SERVER_SET: set[str] = {"received_at", "schema_version"}
 """Replaced by the gateway's value whatever the client sent."""
 
 
@@ -197,6 +197,9 @@ class Ingestor:
         self._to_json = data_type.model.__pydantic_serializer__.to_json
         server_fields = _SERVER_SET & set(data_type.model.model_fields)
         self._exclude = server_fields or None
+        # Stamped into the value when the schema declares it (every catalog reading does).
+        version = str(data_type.version).encode()
+        self._version_field = b',"schema_version":' + version if "schema_version" in server_fields else b""
 
     def refused(self, error: LoomError) -> None:
         """Count a reading refused before it reached ``ingest`` (a bad WebSocket frame, say)."""
@@ -230,7 +233,7 @@ class Ingestor:
         # client sent (explicit nulls included) is published as sent. The server's fields are
         # appended to the serialised object: cheaper than setting them on the model.
         message_id = getattr(reading, "message_id", MISSING)
-        server_fields = b',"received_at":"' + received_at.encode() + b'"'
+        server_fields = b',"received_at":"' + received_at.encode() + b'"' + self._version_field
         dedupe_key = None if message_id is MISSING else (self.data_type.topic.name, message_id)
         if message_id is MISSING:
             message_id = str(uuid.uuid4())

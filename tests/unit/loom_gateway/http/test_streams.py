@@ -23,7 +23,7 @@ from loom_gateway.metrics import Metrics
 from loom_gateway.readiness import Readiness
 from tests.support.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES
 from tests.unit.loom_gateway.ingest.test_service import (
-    RECEIVED_AT,
+    SERVER_FIELDS,
     FakePublisher,
     _FixedClock,
     published,
@@ -95,7 +95,7 @@ def test_a_valid_frame_is_acked_once_kafka_has_it() -> None:
 
     [record] = gateway.publisher.records
     assert (record.topic, record.key) == (DATA_TYPE.topic.name, DEVICE_ID.encode())
-    assert gateway.values == [{**body, "received_at": RECEIVED_AT}]
+    assert gateway.values == [{**body, **SERVER_FIELDS}]
     assert readings(gateway.metrics, "accepted", DATA_TYPE) == 1.0
 
 
@@ -199,7 +199,7 @@ def test_the_device_id_is_filled_in_from_the_path_when_the_frame_has_none() -> N
 
     [record] = gateway.publisher.records
     assert record.key == other_device.encode()
-    assert gateway.values == [{**body, "device_id": other_device, "received_at": RECEIVED_AT}]
+    assert gateway.values == [{**body, "device_id": other_device, **SERVER_FIELDS}]
 
 
 def test_a_device_id_in_the_frame_matching_the_path_is_acked() -> None:

@@ -27,7 +27,7 @@ from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
 from tests.support.mobile_bodies import DEVICE_ID, MESSAGE_ID, ROUTE_BODIES, envelope
 from tests.unit.loom_gateway.ingest.test_service import (
-    RECEIVED_AT,
+    SERVER_FIELDS,
     FakePublisher,
     _FixedClock,
     encode,
@@ -112,7 +112,7 @@ def test_an_item_with_a_known_sensor_type_becomes_that_types_record_on_that_type
         ]
     ]
     # The payload's fields and the envelope; unit and accuracy are not accelerometer fields.
-    assert published(publisher.records[0]) == {**envelope(), **acceleration(), "received_at": RECEIVED_AT}
+    assert published(publisher.records[0]) == {**envelope(), **acceleration(), **SERVER_FIELDS}
     assert readings(metrics, "accepted", ACCELEROMETER) == 1.0
     assert readings(metrics, "accepted", GENERIC) is None
 
@@ -134,7 +134,7 @@ def test_every_target_receives_the_payload_plus_its_envelope_as_its_own_route_wo
     assert record.topic == target.topic.name
     assert record.key == body[target.key_field].encode()
     assert headers(record)["loom.schema"] == target.schema_id.encode()
-    assert published(record) == {**body, "message_id": outcome.message_id, "received_at": RECEIVED_AT}
+    assert published(record) == {**body, "message_id": outcome.message_id, **SERVER_FIELDS}
 
 
 def test_envelope_fields_the_target_declares_are_kept_and_the_payload_wins() -> None:
@@ -155,20 +155,20 @@ def test_envelope_fields_the_target_declares_are_kept_and_the_payload_wins() -> 
             **envelope(message_id=body[0]["message_id"]),
             "temperature": 22.4,
             "unit": "celsius",
-            "received_at": RECEIVED_AT,
+            **SERVER_FIELDS,
         },
         {
             **envelope(message_id=body[1]["message_id"]),
             "temperature": 295.5,
             "unit": "kelvin",
-            "received_at": RECEIVED_AT,
+            **SERVER_FIELDS,
         },
         {
             **envelope(message_id=body[2]["message_id"]),
             "latitude": 52.3676,
             "longitude": 4.9041,
             "accuracy": 3.0,
-            "received_at": RECEIVED_AT,
+            **SERVER_FIELDS,
         },
     ]
 
@@ -203,7 +203,7 @@ def test_an_unknown_sensor_type_stays_a_generic_record_on_the_generic_topic(valu
     [record] = publisher.records
     assert (record.topic, record.key) == (GENERIC.topic.name, DEVICE_ID.encode())
     assert headers(record)["loom.schema"] == GENERIC.schema_id.encode()
-    assert published(record) == {**reading, "received_at": RECEIVED_AT}
+    assert published(record) == {**reading, **SERVER_FIELDS}
     assert readings(metrics, "accepted", GENERIC) == 1.0
 
 

@@ -36,6 +36,8 @@ GPS_TOPIC = "device.sensor.gps.raw"
 GPS_SCHEMA = b"https://schemas.loom-gateway.dev/device/sensor/gps/v1.json"
 NOW = datetime(2025, 7, 8, 14, 53, 8, 123456, tzinfo=UTC)
 RECEIVED_AT = "2025-07-08T14:53:08.123456Z"
+SERVER_FIELDS = {"received_at": RECEIVED_AT, "schema_version": 1}
+"""What the gateway adds to every reading of a v1 data type (besides a missing message_id)."""
 
 
 class FakePublisher:
@@ -123,7 +125,7 @@ def test_a_valid_reading_becomes_one_record_on_its_topic() -> None:
             )
         ]
     ]
-    assert published(publisher.records[0]) == {**body, "received_at": RECEIVED_AT}
+    assert published(publisher.records[0]) == {**body, **SERVER_FIELDS}
 
 
 @pytest.mark.parametrize("path", sorted(ROUTE_BODIES))
@@ -138,7 +140,7 @@ def test_every_client_body_is_published_as_sent_plus_the_server_fields(path: str
     [outcome] = result.outcomes
     assert record.topic == data_type.topic.name == outcome.topic
     assert record.key == body[data_type.key_field].encode()
-    assert published(record) == {**body, "message_id": outcome.message_id, "received_at": RECEIVED_AT}
+    assert published(record) == {**body, "message_id": outcome.message_id, **SERVER_FIELDS}
 
 
 def test_received_at_is_utc_with_a_z_suffix() -> None:
@@ -337,8 +339,8 @@ def test_a_batch_publishes_only_its_valid_readings_and_reports_each_in_order() -
     assert [e.pointer for e in refused.errors] == ["/1/longitude"]
     assert len(publisher.calls) == 1
     assert [(r.key, published(r)) for r in publisher.records] == [
-        (DEVICE_ID.encode(), {**good[0], "received_at": RECEIVED_AT}),
-        (b"other-device", {**good[1], "received_at": RECEIVED_AT}),
+        (DEVICE_ID.encode(), {**good[0], **SERVER_FIELDS}),
+        (b"other-device", {**good[1], **SERVER_FIELDS}),
     ]
     assert (readings(metrics, "accepted"), readings(metrics, "refused")) == (2.0, 1.0)
 

@@ -80,6 +80,13 @@ class WebAnalyticsEvent(BaseModel):
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
         ),
     ] = MISSING
+    schema_version: Annotated[
+        int | MISSING,
+        Field(
+            description="The version of the schema the gateway validated the reading against (the N of vN.json). Set by the gateway; a value sent by a client is replaced. Versions of a data type share a topic: this (or the loom.schema_version header) tells them apart.",
+            ge=1,
+        ),
+    ] = MISSING
     url: Annotated[
         str,
         Field(
