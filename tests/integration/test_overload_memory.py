@@ -168,7 +168,9 @@ def test_a_flood_far_above_capacity_is_refused_promptly_in_bounded_memory(broker
     )
 
     assert {a.status for a in answers} <= {202, 503}, by_status(answers)
-    assert len(refused) > len(answers) / 2  # the flood really was well above capacity
+    # The flood really was above capacity: more refused than the gateway can hold at once. (Not a
+    # share of all answers: how many requests a slowed-down client gets out varies run to run.)
+    assert len(refused) >= WORKERS * MAX_IN_FLIGHT
     assert {a.problem_type for a in refused} == {"overloaded"}
     assert all(a.retry_after for a in refused)
     assert max(a.elapsed for a in refused) < PROMPT_S
