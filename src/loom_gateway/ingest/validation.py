@@ -38,13 +38,14 @@ _RULES = {
 # Anything that could be a number JSON cannot carry: NaN and Infinity are not JSON (RFC 8259
 # section 6), and an exponent of three digits may be beyond a double. pydantic's parser takes
 # all three (as nan/inf), and the models would publish them as null. A match (a string that
-# merely says "NaN" included) only sends the body through the exact check below.
-_MAYBE_NOT_FINITE = re.compile(rb"NaN|Infinity|[eE][+-]?[0-9]{3}")
+# merely says "NaN" included) only sends the body through the exact check below. The literals
+# are looked for with `in` (a C substring search): one regex for all three took twice as long.
+_LARGE_EXPONENT = re.compile(rb"[eE][+-]?[0-9]{3}")
 
 
 def require_finite_numbers(body: bytes) -> None:
     """Refuse (400) a body with NaN, Infinity, or a number too large for a double."""
-    if _MAYBE_NOT_FINITE.search(body) is None:
+    if b"NaN" not in body and b"Infinity" not in body and _LARGE_EXPONENT.search(body) is None:
         return
     try:
         document = pydantic_core.from_json(body, allow_inf_nan=False)
