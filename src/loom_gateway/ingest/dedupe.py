@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from loom_gateway.errors import LoomError
+from loom_gateway.expiring import ExpiringKeys
 
 __all__ = ["DedupeKey", "RecentMessages"]
 
@@ -27,10 +27,7 @@ class RecentMessages:
     def __init__(
         self, window_s: float, max_entries: int, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._window_s = window_s
-        self._max_entries = max_entries
-        self._clock = clock
-        self._acknowledged: OrderedDict[DedupeKey, float] = OrderedDict()
+        self._acknowledged: ExpiringKeys[DedupeKey] = ExpiringKeys(window_s, max_entries, clock)
         # A future only once a retry waits for the first attempt: rare, so made on demand.
         self._in_flight: dict[DedupeKey, asyncio.Future[LoomError | None] | None] = {}
 
@@ -56,16 +53,8 @@ class RecentMessages:
         if future is not None and not future.done():
             future.set_result(error)
         if error is None:
-            self._acknowledged[key] = self._clock() + self._window_s
-            self._acknowledged.move_to_end(key)
-            while len(self._acknowledged) > self._max_entries:
-                self._acknowledged.popitem(last=False)
+            self._acknowledged.add(key)
 
     def expire(self) -> None:
         """Forget what is older than the window: once per request, not per reading."""
-        now = self._clock()
-        while self._acknowledged:
-            key, expires = next(iter(self._acknowledged.items()))
-            if expires > now:
-                return
-            del self._acknowledged[key]
+        self._acknowledged.expire()

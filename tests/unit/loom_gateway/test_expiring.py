@@ -1,0 +1,41 @@
+"""ExpiringKeys: remembered for the window, bounded, oldest forgotten first."""
+
+from __future__ import annotations
+
+from loom_gateway.expiring import ExpiringKeys
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_key_is_remembered_until_its_window_passes_and_expire_runs() -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=10, max_entries=5, clock=clock)
+    keys.add("a")
+    clock.now += 9
+    keys.expire()
+    assert "a" in keys
+    clock.now += 2
+    assert "a" in keys  # forgotten only by expire()
+    keys.expire()
+    assert "a" not in keys
+    assert len(keys) == 0
+
+
+def test_adding_again_restarts_the_window_and_the_oldest_go_first_beyond_the_bound() -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=10, max_entries=2, clock=clock)
+    keys.add("a")
+    clock.now += 5
+    keys.add("b")
+    keys.add("a")  # now the newest
+    keys.add("c")  # over the bound: b, the oldest, goes
+    assert ("a" in keys, "b" in keys, "c" in keys) == (True, False, True)
+    clock.now += 9
+    keys.expire()
+    assert ("a" in keys, "c" in keys) == (True, True)  # a was re-added at +5
