@@ -52,7 +52,10 @@ def _generate(schema_root: Path, output: Path) -> None:
         use_standard_collections=True,
         use_union_operator=True,
         disable_timestamp=True,
-        collapse_root_models=True,
+        # Shared definitions (common/v1.json) become type aliases that every model refers to,
+        # rather than being copied into each model (collapsed) or wrapped in RootModels.
+        collapse_root_models=False,
+        use_type_alias=True,
         use_title_as_name=True,
         # An optional field may be absent, not null (unless its schema admits null):
         # MISSING, unlike None, keeps that distinction in the model.

@@ -3,7 +3,7 @@ a plugin mounts them all. No handler is written by hand for a data type."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from litestar import Request, Response, Router, post
@@ -12,8 +12,7 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.plugins import InitPlugin
 from litestar.types import Guard
 
-from loom_gateway.auth import Principal
-from loom_gateway.catalog import Catalog, DataType, Dispatch, Route
+from loom_gateway.catalog import Catalog, DataType
 from loom_gateway.errors import GatewayNotReady
 from loom_gateway.http.auth import Authenticate
 from loom_gateway.http.media import require_json
@@ -21,11 +20,11 @@ from loom_gateway.http.results import result_response
 from loom_gateway.http.streams import stream_handler
 from loom_gateway.ingest.admission import InFlightLimit
 from loom_gateway.ingest.dispatch import Dispatcher
-from loom_gateway.ingest.quarantine import Quarantine
-from loom_gateway.ingest.service import Ingestor, Result
+from loom_gateway.ingest.quarantine import Ingest, Quarantine
+from loom_gateway.ingest.service import Ingestor
 from loom_gateway.readiness import Readiness
 
-__all__ = ["IngestRoutesPlugin", "dispatch_handler", "ingest_handler"]
+__all__ = ["IngestRoutesPlugin", "ingest_handler"]
 
 
 class IngestRoutesPlugin(InitPlugin):
@@ -57,10 +56,11 @@ class IngestRoutesPlugin(InitPlugin):
         # Every route that takes data needs a key (unless auth is disabled).
         gates = (self._readiness, self._in_flight, self._authenticate, self._quarantine)
         posts: list[BaseRouteHandler] = [
-            ingest_handler(route, self._ingestors[route.data_type], *gates) for route in self._catalog.routes
+            ingest_handler(route.path, route.data_type, self._ingestors[route.data_type].ingest, *gates)
+            for route in self._catalog.routes
         ]
         posts += [
-            dispatch_handler(dispatch, self._dispatchers[dispatch.path], *gates)
+            ingest_handler(dispatch.path, dispatch.data_type, self._dispatchers[dispatch.path].ingest, *gates)
             for dispatch in self._catalog.dispatches
         ]
         streams: list[BaseRouteHandler] = [
@@ -74,54 +74,18 @@ class IngestRoutesPlugin(InitPlugin):
 
 
 def ingest_handler(
-    route: Route,
-    ingestor: Ingestor,
-    readiness: Readiness,
-    in_flight: InFlightLimit,
-    authenticate: Authenticate,
-    quarantine: Quarantine | None = None,
-) -> HTTPRouteHandler:
-    data_type = route.data_type
-    ingest = ingestor.ingest
-    return _json_post(
-        route.path,
-        ingest if quarantine is None else quarantine.guarding(route.path, data_type, ingest),
-        readiness,
-        in_flight,
-        authenticate,
-        max_body_bytes=data_type.max_body_bytes,
-    )
-
-
-def dispatch_handler(
-    dispatch: Dispatch,
-    dispatcher: Dispatcher,
-    readiness: Readiness,
-    in_flight: InFlightLimit,
-    authenticate: Authenticate,
-    quarantine: Quarantine | None = None,
-) -> HTTPRouteHandler:
-    data_type = dispatch.data_type
-    ingest = dispatcher.ingest
-    return _json_post(
-        dispatch.path,
-        ingest if quarantine is None else quarantine.guarding(dispatch.path, data_type, ingest),
-        readiness,
-        in_flight,
-        authenticate,
-        max_body_bytes=data_type.max_body_bytes,
-    )
-
-
-def _json_post(
     path: str,
-    ingest: Callable[[bytes, Principal | None], Awaitable[Result]],
+    data_type: DataType,
+    ingest: Ingest,
     readiness: Readiness,
     in_flight: InFlightLimit,
     authenticate: Authenticate,
-    *,
-    max_body_bytes: int,
+    quarantine: Quarantine | None = None,
 ) -> HTTPRouteHandler:
+    """The POST handler of one route or dispatch route (``ingest``: its ingestor's or dispatcher's)."""
+    if quarantine is not None:
+        ingest = quarantine.guarding(path, data_type, ingest)
+
     async def handle(request: Request[Any, Any, Any]) -> Response[bytes]:
         principal = authenticate(request)  # 401 before the body is read
         require_json(request, "reading")
@@ -135,6 +99,6 @@ def _json_post(
         name=f"ingest:{path}",
         # Described by the document codegen built from the schemas (generated openapi.json).
         include_in_schema=False,
-        request_max_body_size=max_body_bytes,
+        request_max_body_size=data_type.max_body_bytes,
         status_code=202,
     )(handle)

@@ -4,18 +4,132 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, RootModel
+from pydantic import Field
+from typing_extensions import TypeAliasType
 
-
-class CommonDefinitions(RootModel[Any]):
-    root: Annotated[
+CommonDefinitions = TypeAliasType(
+    "CommonDefinitions",
+    Annotated[
         Any,
         Field(
             description="Definitions shared by every data type. Not a data type itself: it has no x-loom annotation.",
             title="Common definitions",
         ),
-    ]
+    ],
+)
 
 
-class ServicesEncounteredItem(RootModel[str]):
-    root: Annotated[str, Field(max_length=128)]
+DeviceId = TypeAliasType(
+    "DeviceId",
+    Annotated[
+        str,
+        Field(
+            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
+            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
+            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
+        ),
+    ],
+)
+
+
+MessageId = TypeAliasType(
+    "MessageId",
+    Annotated[
+        str,
+        Field(
+            description="Client-assigned UUID of this reading, used to recognise retries. The gateway assigns one when it is absent.",
+            examples=["7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40"],
+            pattern="^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        ),
+    ],
+)
+
+
+DateTime = TypeAliasType(
+    "DateTime",
+    Annotated[
+        str,
+        Field(
+            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ],
+)
+
+
+NullableDateTime = TypeAliasType(
+    "NullableDateTime",
+    Annotated[
+        str | None,
+        Field(
+            description="An ISO-8601 date-time as in date_time, or null.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+        ),
+    ],
+)
+
+
+ReceivedAt = TypeAliasType(
+    "ReceivedAt",
+    Annotated[
+        str,
+        Field(
+            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ],
+)
+
+
+SchemaVersion = TypeAliasType(
+    "SchemaVersion",
+    Annotated[
+        int,
+        Field(
+            description="The version of the schema the gateway validated the reading against (the N of vN.json). Set by the gateway; a value sent by a client is replaced. Versions of a data type share a topic: this (or the loom.schema_version header) tells them apart.",
+            ge=1,
+        ),
+    ],
+)
+
+
+TraceId = TypeAliasType(
+    "TraceId",
+    Annotated[
+        str | None,
+        Field(
+            description="Optional distributed-trace id; the Loom mobile client always sends null.",
+            max_length=128,
+        ),
+    ],
+)
+
+
+ServicesEncounteredItem = TypeAliasType(
+    "ServicesEncounteredItem", Annotated[str, Field(max_length=128)]
+)
+
+
+ServicesEncountered = TypeAliasType(
+    "ServicesEncountered",
+    Annotated[
+        list[ServicesEncounteredItem] | None,
+        Field(
+            description='Services the reading passed through before the gateway (the mobile client sends ["mobile-client"]).',
+            max_length=64,
+        ),
+    ],
+)
+
+
+ContentHash = TypeAliasType(
+    "ContentHash",
+    Annotated[
+        str | None,
+        Field(
+            description="Opaque client-side hash of the reading's content.",
+            max_length=256,
+        ),
+    ],
+)

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...common import v1
+
 
 class BrokenRule(BaseModel):
     model_config = ConfigDict(
@@ -46,13 +48,7 @@ class QuarantinedReading(BaseModel):
             max_length=256,
         ),
     ]
-    quarantined_at: Annotated[
-        str,
-        Field(
-            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
-        ),
-    ]
+    quarantined_at: v1.ReceivedAt
     route: Annotated[
         str, Field(description="The path the reading was sent to.", max_length=512)
     ]

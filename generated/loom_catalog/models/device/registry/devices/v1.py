@@ -5,7 +5,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
+from pydantic import MISSING, BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
+
+from ....common import v1
 
 
 class DeviceType(Enum):
@@ -22,22 +25,14 @@ class DeviceType(Enum):
     other = "other"
 
 
-class Tag(RootModel[str]):
-    root: Annotated[str, Field(max_length=100)]
+Tag = TypeAliasType("Tag", Annotated[str, Field(max_length=100)])
 
 
 class RegisteredDevice(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    device_id: Annotated[
-        str,
-        Field(
-            description="Identifier of the device that produced the reading (usually a UUID; the Loom mobile client may send the literal 'unknown'). Also the Kafka record key.",
-            examples=["3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d13"],
-            pattern="^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$",
-        ),
-    ]
+    device_id: v1.DeviceId
     name: Annotated[
         str, Field(description="Human-readable name.", max_length=200, min_length=1)
     ]
@@ -62,33 +57,14 @@ class RegisteredDevice(BaseModel):
         dict[str, Any] | MISSING, Field(description="Free-form facts about the device.")
     ] = MISSING
     first_seen_at: Annotated[
-        str | MISSING,
-        Field(
-            description="When the device was first registered (UTC).",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
-        ),
+        v1.ReceivedAt | MISSING,
+        Field(description="When the device was first registered (UTC)."),
     ] = MISSING
     last_seen_at: Annotated[
-        str | MISSING,
-        Field(
-            description="Last registration or update (UTC).",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
-        ),
+        v1.ReceivedAt | MISSING, Field(description="Last registration or update (UTC).")
     ] = MISSING
-    created_at: Annotated[
-        str | MISSING,
-        Field(
-            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
-        ),
-    ] = MISSING
-    updated_at: Annotated[
-        str | MISSING,
-        Field(
-            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
-        ),
-    ] = MISSING
+    created_at: v1.ReceivedAt | MISSING = MISSING
+    updated_at: v1.ReceivedAt | MISSING = MISSING
     is_active: Annotated[
         bool | MISSING, Field(description="False once the device is deleted.")
     ] = MISSING
