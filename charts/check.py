@@ -134,6 +134,11 @@ MUST_FAIL: dict[str, tuple[dict[str, Any], str]] = {
     "SASL without a Secret": ({"kafka": {"sasl": {"enabled": True}}}, "existingSecret"),
     "a chart-made key Secret without keys": ({"auth": {"create": True}}, "apiKeys"),
     "keys in values without auth.create": ({"auth": {"apiKeys": {"k" * 24: "*"}}}, "auth.create"),
+    "a listed key the gateway would refuse": (
+        {"auth": {"create": True, "apiKeys": ["k" * 24 + "=*"]}},
+        "apiKeys",
+    ),
+    "an empty key list": ({"auth": {"create": True, "apiKeys": []}}, "apiKeys"),
     "both PDB bounds": ({"podDisruptionBudget": {"minAvailable": 1}}, "podDisruptionBudget"),
     "root as the user": ({"securityContext": {"runAsUser": 0}}, "runAsUser"),
 }
@@ -151,6 +156,46 @@ def check_refusals(chart: helm.Chart, problems: Problems) -> int:
         else:
             problems.add("refusals", f"{what} was accepted: {values}")
     return len(MUST_FAIL)
+
+
+# Chart-made key Secrets in either form (auth.apiKeys as a list or an object) → the keys the gateway reads.
+KEY_FORMS: dict[str, tuple[Any, dict[str, frozenset[str] | None]]] = {
+    "a key list": (
+        ["list-key-0123456789abcdef", "list-key-fedcba9876543210=="],
+        {
+            "list-key-0123456789abcdef": None,
+            "list-key-fedcba9876543210==": None,
+        },
+    ),
+    "a key object": (
+        {"object-key-0123456789abcd": "*", "phone-key-0123456789abcd": ["phone-1"]},
+        {
+            "object-key-0123456789abcd": None,
+            "phone-key-0123456789abcd": frozenset({"phone-1"}),
+        },
+    ),
+}
+
+
+def check_key_forms(chart: helm.Chart, problems: Problems) -> int:
+    """The Secret the chart makes from auth.apiKeys holds what the gateway's own parser reads back."""
+    from loom_gateway.auth import parse_keys
+    from loom_gateway.errors import LoomError
+
+    for what, (api_keys, expected) in KEY_FORMS.items():
+        for mode in ("file", "env"):
+            values = {"auth": {"create": True, "mode": mode, "apiKeys": api_keys}}
+            manifests = chart.render(values, name="loom", namespace=NAMESPACE, is_install=True)
+            secret = yaml.safe_load(manifests["loom-gateway/templates/secret.yaml"])
+            text = secret["stringData"]["api-keys.json"]
+            try:
+                read = parse_keys(text, f"{what} ({mode})")
+            except LoomError as error:
+                problems.add("auth.apiKeys", f"the gateway refuses the chart-made Secret: {error.detail}")
+                continue
+            if read != expected:
+                problems.add("auth.apiKeys", f"{what} ({mode}) became a Secret the gateway reads otherwise")
+    return len(KEY_FORMS)
 
 
 # -- the catalog checksum -----------------------------------------------------------------------------
@@ -503,6 +548,8 @@ def main() -> int:
             print(f"  {name:32} {status:14} {', '.join(kinds)}")
         refused = check_refusals(chart, problems)
         print(f"  {'refusals':32} {refused} bad values files, each refused")
+        forms = check_key_forms(chart, problems)
+        print(f"  {'auth.apiKeys':32} {forms} forms, each read back by the gateway's parser")
     check_catalog_digest_follows_schemas(problems)
     print(f"  catalog checksum               {catalog_digest(CATALOG_SOURCE)} (changes with a schema)")
     print(f"rendered manifests: {out}")

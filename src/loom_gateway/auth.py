@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from loom_gateway.errors import ConfigurationError, DeviceNotAllowed, Unauthenticated
 
-__all__ = ["ANY_DEVICE", "Authenticator", "Principal", "parse_keys", "read_keys_file"]
+__all__ = ["ANY_DEVICE", "FORMS", "Authenticator", "Principal", "parse_keys", "read_keys_file"]
 
 ANY_DEVICE = "*"
 _SHORT_KEY = 16
@@ -66,22 +67,57 @@ class Authenticator:
 
 
 def parse_keys(text: str, source: str) -> dict[str, frozenset[str] | None]:
-    """``{"<key>": "*" | ["device-id", ...], ...}`` (a JSON object) into keys and their devices."""
+    """Keys and the devices each may write as, from either accepted form (``FORMS``): a comma-separated
+    list of keys, each for any device (``key1,key2``), or a JSON object
+    ``{"<key>": "*" | ["<device id>", ...], ...}``. Surrounding white space (a file's last newline) is
+    ignored."""
+    text = text.strip()
+    if text.startswith("{"):
+        return _parse_object(text, source)
+    if text.startswith(("[", '"')):
+        raise ConfigurationError(f"{source} is neither of the accepted forms: {FORMS}")
+    return _parse_list(text, source)
+
+
+FORMS = (
+    'a comma-separated list of keys, each for any device (key1,key2), or a JSON object {"<key>": "*"'
+    ' or ["<device id>", ...]}'
+)
+"""The accepted forms of LOOM_API_KEYS and LOOM_API_KEYS_FILE, as error messages name them."""
+
+# RFC 7235 token68, what `Authorization: Bearer` carries: a list key must be sendable in either header.
+_LIST_KEY = re.compile(r"[A-Za-z0-9._~+/-]+=*")
+
+
+def _parse_list(text: str, source: str) -> dict[str, frozenset[str] | None]:
+    keys: dict[str, frozenset[str] | None] = {}
+    for index, key in enumerate(part.strip() for part in text.split(",")):
+        if not key:
+            raise ConfigurationError(f"{source}: key #{index + 1} is empty; the accepted forms: {FORMS}")
+        if not _LIST_KEY.fullmatch(key):
+            raise ConfigurationError(
+                f"{source}: key #{index + 1} has characters a key of the list form may not have (letters,"
+                f" digits and -._~+/ only, = at the end); the accepted forms: {FORMS}"
+            )
+        _warn_if_short(key, index, source)
+        keys[key] = None
+    return keys
+
+
+def _parse_object(text: str, source: str) -> dict[str, frozenset[str] | None]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ConfigurationError(f"{source} is not JSON: {error.msg}") from None
+        raise ConfigurationError(
+            f"{source} is not a valid JSON object ({error.msg}); the accepted forms: {FORMS}"
+        ) from None
     if not isinstance(document, dict):
-        raise ConfigurationError(f'{source} must be a JSON object: {{"<key>": "*" or ["<device id>", ...]}}')
+        raise ConfigurationError(f"{source} is neither of the accepted forms: {FORMS}")
     keys: dict[str, frozenset[str] | None] = {}
     for index, (key, devices) in enumerate(document.items()):
         if not key.strip():
             raise ConfigurationError(f"{source}: key #{index + 1} is empty")
-        if len(key) < _SHORT_KEY:
-            # The Loom mobile client's default key is 10 characters: allowed, but said.
-            logger.warning(
-                "%s: key #%d is shorter than %d characters: easy to guess", source, index + 1, _SHORT_KEY
-            )
+        _warn_if_short(key, index, source)
         if devices == ANY_DEVICE:
             keys[key] = None
         elif isinstance(devices, list) and devices and all(isinstance(d, str) for d in devices):
@@ -89,6 +125,14 @@ def parse_keys(text: str, source: str) -> dict[str, frozenset[str] | None]:
         else:
             raise ConfigurationError(f'{source}: key #{index + 1} must map to "*" or a list of device ids')
     return keys
+
+
+def _warn_if_short(key: str, index: int, source: str) -> None:
+    if len(key) < _SHORT_KEY:
+        # The Loom mobile client's default key is 10 characters: allowed, but said.
+        logger.warning(
+            "%s: key #%d is shorter than %d characters: easy to guess", source, index + 1, _SHORT_KEY
+        )
 
 
 def read_keys_file(path: Path) -> dict[str, frozenset[str] | None]:

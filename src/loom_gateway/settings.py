@@ -40,10 +40,11 @@ class Settings(BaseSettings):
     """Where the generated catalog lives, as ``module:ATTRIBUTE``."""
 
     api_keys: SecretStr | None = None
-    """API keys as a JSON object: ``{"<key>": "*"}`` for any device, ``{"<key>": ["<device id>", ...]}``
-    to bind a key to devices. Never logged."""
+    """API keys, in either form: a comma-separated list, each key for any device (``key1,key2``), or a
+    JSON object: ``{"<key>": "*"}`` for any device, ``{"<key>": ["<device id>", ...]}`` to bind a key to
+    devices. Never logged."""
     api_keys_file: Path | None = None
-    """A file holding the same JSON (a mounted secret); its keys add to LOOM_API_KEYS."""
+    """A file holding keys in either form (a mounted secret); its keys add to LOOM_API_KEYS."""
     auth_disabled: bool = False
     """Accept requests without a key. Only for development: ``serve`` refuses to start with no
     keys unless this is set."""

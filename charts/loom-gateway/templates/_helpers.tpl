@@ -280,7 +280,7 @@ seccompProfile:
 {{- fail "auth.create and auth.existingSecret exclude each other: the chart creates the Secret, or you name yours" -}}
 {{- end -}}
 {{- if and .Values.auth.create (not .Values.auth.apiKeys) -}}
-{{- fail "auth.create needs at least one key in auth.apiKeys: {\"<key>\": \"*\"}" -}}
+{{- fail "auth.create needs at least one key in auth.apiKeys: [\"<key>\"] or {\"<key>\": \"*\"}" -}}
 {{- end -}}
 {{- if and .Values.auth.apiKeys (not .Values.auth.create) -}}
 {{- fail "auth.apiKeys is only read with auth.create: true (development); otherwise keep keys in auth.existingSecret" -}}

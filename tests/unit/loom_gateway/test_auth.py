@@ -13,6 +13,9 @@ from loom_gateway.settings import load_settings
 
 ANY_KEY = "any-device-key-0123456789"
 PHONE_KEY = "phone-only-key-0123456789"
+_LIST_CHARACTERS = (
+    "characters a key of the list form may not have (letters, digits and -._~+/ only, = at the end)"
+)
 AUTHENTICATOR = Authenticator({ANY_KEY: None, PHONE_KEY: frozenset({"phone-1"})})
 
 
@@ -62,10 +65,48 @@ def test_keys_parse_from_json_with_any_or_listed_devices() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        f"{ANY_KEY},{PHONE_KEY}",
+        f" {ANY_KEY} , {PHONE_KEY}\n",
+        f"{ANY_KEY},{PHONE_KEY},{ANY_KEY}",
+    ],
+    ids=["plain", "spaces-and-a-final-newline", "a-repeated-key"],
+)
+def test_keys_parse_from_a_comma_separated_list_each_for_any_device(text: str) -> None:
+    assert parse_keys(text, "LOOM_API_KEYS") == {ANY_KEY: None, PHONE_KEY: None}
+
+
+def test_a_list_key_may_be_base64_or_a_bearer_token() -> None:
+    key = "dGhlLWtleS1vZi1hLWRldmljZQ/+_~.-=="
+
+    assert parse_keys(f"{key},{ANY_KEY}", "LOOM_API_KEYS") == {key: None, ANY_KEY: None}
+
+
+FORMS = (
+    'a comma-separated list of keys, each for any device (key1,key2), or a JSON object {"<key>": "*"'
+    ' or ["<device id>", ...]}'
+)
+
+
+@pytest.mark.parametrize(
     ("text", "detail"),
     [
-        ("key=*", "LOOM_API_KEYS is not JSON: Expecting value"),
-        ('["a"]', 'LOOM_API_KEYS must be a JSON object: {"<key>": "*" or ["<device id>", ...]}'),
+        ("key=*", f"LOOM_API_KEYS: key #1 has {_LIST_CHARACTERS}; the accepted forms: {FORMS}"),
+        (f"{ANY_KEY}:*", f"LOOM_API_KEYS: key #1 has {_LIST_CHARACTERS}; the accepted forms: {FORMS}"),
+        (
+            f"{ANY_KEY} {PHONE_KEY}",
+            f"LOOM_API_KEYS: key #1 has {_LIST_CHARACTERS}; the accepted forms: {FORMS}",
+        ),
+        (f"{ANY_KEY},,{PHONE_KEY}", f"LOOM_API_KEYS: key #2 is empty; the accepted forms: {FORMS}"),
+        ("", f"LOOM_API_KEYS: key #1 is empty; the accepted forms: {FORMS}"),
+        ('["a"]', f"LOOM_API_KEYS is neither of the accepted forms: {FORMS}"),
+        (json.dumps(ANY_KEY), f"LOOM_API_KEYS is neither of the accepted forms: {FORMS}"),
+        (
+            "{" + ANY_KEY + ": *}",
+            "LOOM_API_KEYS is not a valid JSON object (Expecting property name enclosed in double quotes);"
+            f" the accepted forms: {FORMS}",
+        ),
         ('{" ": "*"}', "LOOM_API_KEYS: key #1 is empty"),
         (json.dumps({ANY_KEY: []}), 'LOOM_API_KEYS: key #1 must map to "*" or a list of device ids'),
         (json.dumps({ANY_KEY: "phone-1"}), 'LOOM_API_KEYS: key #1 must map to "*" or a list of device ids'),
@@ -76,6 +117,36 @@ def test_bad_key_configuration_is_a_sentence_that_never_quotes_a_key(text: str, 
         parse_keys(text, "LOOM_API_KEYS")
 
     assert caught.value.detail == detail
+    assert ANY_KEY not in caught.value.detail
+
+
+def test_a_bad_key_list_stops_the_settings_with_both_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOOM_API_KEYS", "mykey=*")
+
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings().authenticator()
+
+    assert caught.value.detail.startswith("LOOM_API_KEYS: key #1 has ")
+    assert caught.value.detail.endswith(FORMS)
+
+
+def test_a_key_list_from_the_environment_authenticates_each_key_for_any_device(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOOM_API_KEYS", f"{ANY_KEY},{PHONE_KEY}")
+
+    authenticator = load_settings().authenticator()
+
+    assert authenticator is not None
+    assert authenticator.authenticate({"x-api-key": ANY_KEY}).devices is None
+    assert authenticator.authenticate({"authorization": f"Bearer {PHONE_KEY}"}).devices is None
+
+
+def test_a_keys_file_may_hold_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "api-keys"
+    path.write_text(f"{ANY_KEY},{PHONE_KEY}\n", "utf-8")
+
+    assert read_keys_file(path) == {ANY_KEY: None, PHONE_KEY: None}
 
 
 def test_keys_file_adds_to_the_variable(tmp_path: Path) -> None:
