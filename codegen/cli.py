@@ -8,7 +8,8 @@ release   record schemas in the lock as released: new files, and additions to re
           Refused, and nothing written, when a selected schema changed by more than additions.
 
 Exit status: 0 success; 1 generated/ is stale; 2 the tree has lint problems or the lock is
-unusable; 3 a released schema changed by more than additions (revision or breaking).
+unusable; 3 a released schema changed by more than additions (revision or breaking); 4 the
+[codegen] extra is not installed (codegen/__main__.py says so before importing this module).
 """
 
 from __future__ import annotations
