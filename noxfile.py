@@ -1,4 +1,5 @@
-"""Tasks: `nox -s tests`, `lint`, `typecheck`, `codegen`, `codegen-check`. Each installs from the lock."""
+"""Tasks: `nox -s tests`, `lint`, `typecheck`, `codegen`, `codegen-check`, `bench`, `chart`, `predeploy`. Each
+installs from the lock."""
 
 from __future__ import annotations
 
@@ -81,3 +82,17 @@ def chart(session: nox.Session) -> None:
     ]
     session.run("check-jsonschema", "--schemafile", str(chart_dir / "values.schema.json"), *values)
     session.run("hadolint", "Dockerfile")
+
+
+@nox.session
+def predeploy(session: nox.Session) -> None:
+    """The pre-deploy steps of examples/ci/regenerate-and-deploy.yml, locally: codegen check (generated/ is
+    current; released schemas changed by additions only), then the workflow itself: it parses, the
+    sessions and files it runs exist, and its helm upgrade renders the chart with the catalog checksum
+    the deploy passes (examples/ci/check_recipe.py)."""
+    if session.posargs:
+        session.error("Usage: nox -s predeploy (takes no arguments)")
+    install(session, "codegen", "chart", editable=True)
+    session.run("python", "-m", "codegen", "check")
+    sessions = ",".join(sorted(nox.registry.get()))
+    session.run("python", "examples/ci/check_recipe.py", "--sessions", sessions)
