@@ -20,7 +20,6 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ from loom_gateway.consumer import Consumed, Handlers, ReadingConsumer, load_cons
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from loom_gateway.settings import load_settings
 from tests.support.gateway import TEST_API_KEY
-from tests.support.load import HEARTRATE, HEARTRATE_TOPIC, Load, by_status, heartrate
+from tests.support.load import HEARTRATE, Load, by_status, heartrate
 from tests.support.prometheus import (
     PrometheusServer,
     dashboard_panels,

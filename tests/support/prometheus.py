@@ -98,7 +98,8 @@ class PrometheusServer:
     def get(self, path: str, **params: Any) -> Any:
         response = httpx.get(f"{self.base_url}{path}", params=params, timeout=10)
         body = response.json()
-        assert response.status_code == 200 and body["status"] == "success", body
+        assert response.status_code == 200, body
+        assert body["status"] == "success", body
         return body["data"]
 
     def query(self, expr: str) -> list[dict[str, Any]]:
