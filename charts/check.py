@@ -11,7 +11,10 @@ With Helm 4's library (helm-python-sdk; no helm binary, no cluster, no network):
    environment loads with the gateway's own ``load_settings``; the topic Job gets the very settings
    the ConfigMap holds; ``checksum/config`` is the ConfigMap's hash and ``checksum/catalog`` the
    catalog's (recomputed here from generated/); the grace period covers the drain; hardened pods;
-   selectors that select the gateway's pods;
+   selectors that select the gateway's pods; the PrometheusRule and the dashboard ConfigMap are
+   rendered iff enabled, every alert has a summary, a description and a runbook_url to its anchor,
+   and the ConfigMap holds the committed dashboard (promtool checks the rules themselves:
+   charts/monitoring/rules.py);
 4. values.yaml documents every key, values.schema.json describes every property and closes every
    object; values that must be refused (unknown keys, bad enums, contradictions) are refused; a
    changed schema changes the catalog checksum.
