@@ -87,3 +87,24 @@ def test_a_renamed_metric_would_be_noticed() -> None:
 
     assert renamed == {"loom_http_request_total"}
     assert renamed - gateway_metrics() == renamed
+
+
+def test_alerts_turned_off_are_left_out_and_so_is_a_group_left_empty() -> None:
+    spec = render_rules(
+        {
+            "prometheusRule": {
+                "enabled": True,
+                "alerts": {
+                    "deadLetters": {"enabled": False},
+                    "consumerLag": {"enabled": False},
+                    "notReady": {"enabled": False},
+                },
+            }
+        }
+    )
+
+    [group] = spec["groups"]
+    alerts = [rule["alert"] for rule in group["rules"]]
+    assert group["name"] == "loom-gateway"
+    assert "LoomGatewayNotReady" not in alerts
+    assert len(alerts) == 7
