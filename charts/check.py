@@ -139,6 +139,14 @@ MUST_FAIL: dict[str, tuple[dict[str, Any], str]] = {
     "keys in values without auth.create": ({"auth": {"apiKeys": {"k" * 24: "*"}}}, "auth.create"),
     "both PDB bounds": ({"podDisruptionBudget": {"minAvailable": 1}}, "podDisruptionBudget"),
     "root as the user": ({"securityContext": {"runAsUser": 0}}, "runAsUser"),
+    "an alert severity outside the enum": (
+        {"prometheusRule": {"alerts": {"notReady": {"severity": "page"}}}},
+        "severity",
+    ),
+    "an alert window that is no duration": (
+        {"prometheusRule": {"alerts": {"errorRatio": {"window": "5 minutes"}}}},
+        "window",
+    ),
 }
 
 
