@@ -54,7 +54,10 @@ def legend() -> common_builder.VizLegendOptions:
     )
 
 
-def graph(title: str, description: str, unit: str, *queries: prometheus.Dataquery) -> timeseries.Panel:
+def graph(
+    title: str, description: str, unit: str, *queries: prometheus.Dataquery, width: int = 8
+) -> timeseries.Panel:
+    """A time series panel, ``width`` of the grid's 24 columns wide."""
     panel = (
         timeseries.Panel()
         .title(title)
@@ -63,7 +66,7 @@ def graph(title: str, description: str, unit: str, *queries: prometheus.Dataquer
         .unit(unit)
         .min(0)
         .height(8)
-        .span(8)
+        .span(width)
         .fill_opacity(10)
         .line_width(1)
         .legend(legend())
@@ -261,6 +264,7 @@ def build() -> model.Dashboard:
                 f"sum by (job, topic, outcome) (rate(loom_consumer_records_total{{{CONSUMERS}}}[{RATE}]))",
                 "{{job}} {{topic}} {{outcome}}",
             ),
+            width=12,
         )
     )
     dashboard = dashboard.with_panel(
@@ -273,6 +277,7 @@ def build() -> model.Dashboard:
                 f"sum by (job, topic) (loom_consumer_lag_records{{{CONSUMERS}}})",
                 "{{job}} {{topic}}",
             ),
+            width=12,
         )
     )
     return dashboard.build()
