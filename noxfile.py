@@ -13,6 +13,30 @@ LOCK = "constraints.txt"
 --python-version 3.11 -o constraints.txt --no-header)."""
 
 
+def prometheus_tools(session: nox.Session) -> None:
+    """promtool and prometheus (Debian's package `prometheus`): installed when missing and running as
+    root (CI), else the session stops with the command to run."""
+    import os
+    import shutil
+
+    if shutil.which("promtool") and shutil.which("prometheus"):
+        return
+    if os.geteuid() != 0:
+        session.error(
+            "promtool and prometheus are missing: sudo apt-get update && sudo apt-get install -y prometheus"
+        )
+    session.run("apt-get", "update", "-q", external=True)
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-q",
+        "prometheus",
+        external=True,
+        env={"DEBIAN_FRONTEND": "noninteractive"},
+    )
+
+
 def install(session: nox.Session, *extras: str, editable: bool = False) -> None:
     """Install the project with ``extras``, every version pinned by the lock."""
     target = f".[{','.join(extras)}]" if extras else "."
@@ -21,8 +45,10 @@ def install(session: nox.Session, *extras: str, editable: bool = False) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole suite, against an embedded broker (or LOOM_KAFKA_BOOTSTRAP_SERVERS). Args go to pytest."""
-    install(session, "test")
+    """The whole suite, against an embedded broker (or LOOM_KAFKA_BOOTSTRAP_SERVERS). Args go to pytest.
+    The monitoring tests render the chart's rules (Helm's library: the chart extra) and run Prometheus."""
+    install(session, "test", "chart")
+    prometheus_tools(session)
     session.run("pytest", *session.posargs)
 
 
@@ -65,10 +91,12 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def chart(session: nox.Session) -> None:
     """The Helm chart and the Dockerfile, offline: lint, render every ci/ scenario, validate the manifests
-    against Kubernetes' schemas and the values files against values.schema.json, hadolint."""
+    against Kubernetes' schemas and the values files against values.schema.json, hadolint; the Grafana
+    dashboard is current; promtool checks the alert rules and runs their unit tests."""
     from pathlib import Path
 
     install(session, "chart")
+    prometheus_tools(session)
     rendered = Path(session.create_tmp()) / "chart"
     # helm lint --strict, render, and the chart's own checks (charts/check.py says which).
     session.run("python", "charts/check.py", "--out", str(rendered))
@@ -82,6 +110,18 @@ def chart(session: nox.Session) -> None:
     ]
     session.run("check-jsonschema", "--schemafile", str(chart_dir / "values.schema.json"), *values)
     session.run("hadolint", "Dockerfile")
+    # The monitoring: the committed dashboard is what charts/monitoring/dashboard.py writes, and the
+    # rendered alert rules (ci/monitoring-values.yaml) pass promtool's checks and unit tests.
+    session.run("python", "charts/monitoring/dashboard.py", "--check")
+    promtool = Path(session.create_tmp()) / "promtool"
+    session.run(
+        "python",
+        "charts/monitoring/rules.py",
+        str(rendered / "monitoring" / "prometheusrule.yaml"),
+        str(promtool),
+    )
+    session.run("promtool", "check", "rules", str(promtool / "loom-gateway.rules.yaml"), external=True)
+    session.run("promtool", "test", "rules", str(promtool / "rules-test.yaml"), external=True)
 
 
 @nox.session

@@ -155,6 +155,7 @@ class ReadingConsumer:
                 dead_letters.close()
             if metrics_server is not None:
                 metrics_server.shutdown()
+                metrics_server.server_close()  # shutdown() stops serving; this closes the socket
 
     async def _consume(self, consumer: confluent_kafka.Consumer, processor: RecordProcessor) -> None:
         own = self.consumer_settings
