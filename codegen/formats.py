@@ -74,15 +74,17 @@ CHECKED_FORMATS: Mapping[str, CheckedFormat] = {
             "check_uri",
             'An absolute URI as a browser serialises it: a scheme, no spaces, control characters, `"`, '
             "`<`, `>` or `\\`, `%` only before two hex digits; http, https, ws, wss and ftp URIs need a "
-            "host name or an IP literal, and a port of at most 65535.",
+            "host name (labels of letters, digits, inner hyphens and underscores) or an IP literal, and a "
+            "port of at most 65535.",
             "string",
         ),
         CheckedFormat(
             "email",
             "check_email",
             "An e-mail address `local@domain` (RFC 5321 mailbox, dot-atom form): a local part of at most "
-            "64 characters without leading, trailing or double dots, a domain name with a dot (labels of "
-            "letters, digits and inner hyphens, at most 63 characters) or an address literal in brackets.",
+            "64 characters without leading, trailing or double dots, a domain name (labels of letters, "
+            "digits, inner hyphens and underscores, at most 63 characters) or an address literal in "
+            "brackets.",
             "string",
         ),
     )
@@ -142,7 +144,7 @@ def format_types(documents: Mapping[Path, Any], package: str) -> FormatTypes:
         base = "".join(part.capitalize() for part in format_name.split("-")) + "Format"
         counts[base] = counts.get(base, 0) + 1
         name = base if counts[base] == 1 else f"{base}{counts[base]}"
-        types.append(FormatType(name, format_name, tuple(json.loads(key))))
+        types.append(FormatType(name, format_name, tuple(tuple(pair) for pair in json.loads(key))))
         for node in nodes:
             nullable = isinstance(node.get("type"), list) and "null" in node["type"]
             for keyword, _ in (("format", None), *_BOUNDS):

@@ -89,7 +89,7 @@ def read_lock(file: Path) -> Lock:
         ):
             problems.append(SchemaProblem(name, pointer, "an entry needs a sha256 and a schema"))
         elif not _is_revision(entry.get("revision", 0)):
-            problems.append(SchemaProblem(name, f"{pointer}/revision", "must be a positive integer"))
+            problems.append(SchemaProblem(name, f"{pointer}/revision", "must be a whole number, 0 or more"))
         elif digest(entry["schema"]) != entry["sha256"]:
             message = "the stored schema does not match its sha256: edited by hand? Restore it from git"
             problems.append(SchemaProblem(name, pointer, message))

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 
-from codegen.formats import FORMAT_CHECKS_SOURCE
+from codegen.formats import CHECKED_FORMATS, FORMAT_CHECKS_SOURCE, used_formats
 from codegen.render import guide
 from codegen.render.avro import render_avro
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
@@ -56,6 +56,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         "specs_by_constant": {spec.constant: spec for spec in specs},
         "avro_ids": avro_ids,
         "format_types": format_types,
+        "formats": [CHECKED_FORMATS[name] for name in used_formats(spec.bundled for spec in specs)],
     }
     environment = _environment()
     for template, target in (

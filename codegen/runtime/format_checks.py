@@ -163,7 +163,8 @@ def check_loom_date_time(
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _FORBIDDEN_IN_URI = re.compile(r"[\x00-\x20\x7f\"<>\\]|%(?![0-9A-Fa-f]{2})")
 _NEEDS_HOST = frozenset({"http", "https", "ws", "wss", "ftp"})
-_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+# Letters, digits, inner hyphens; underscores too, which browsers accept in host names.
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 
 def _is_host_name(host: str) -> bool:
@@ -204,14 +205,14 @@ _DOMAIN_LITERAL = re.compile(r"\[[^\[\]\\\s]+\]")
 
 def check_email(value: str) -> str:
     """``email`` (RFC 5321 Mailbox, ASCII dot-atom form): local-part@domain, the local part at
-    most 64 characters of atom text with single dots between them, the domain a host name with a
-    dot or an address literal in brackets."""
+    most 64 characters of atom text with single dots between them, the domain a host name or an
+    address literal in brackets."""
     local, at, domain = value.rpartition("@")
     if not at:
         raise _refuse("email", value, "it has no @")
     if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
         raise _refuse("email", value, "the part before @ is not a dot-atom of at most 64 characters")
-    if not (_DOMAIN_LITERAL.fullmatch(domain) or ("." in domain.strip(".") and _is_host_name(domain))):
+    if not (_DOMAIN_LITERAL.fullmatch(domain) or (domain and _is_host_name(domain))):
         raise _refuse("email", value, "the part after @ is not a domain name")
     return value
 
