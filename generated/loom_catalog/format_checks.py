@@ -33,9 +33,9 @@ _DATE_TIME = re.compile(
     r"[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(?:\.[0-9]+)?"
     r"([Zz]|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))?"
 )
-# The common case, decided by the regex alone: a day up to the 28th, no leap second.
+# Every case but 29 February and a leap second, decided by the regex alone (month lengths in it).
 _PLAIN_DATE_TIME = re.compile(
-    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 )
