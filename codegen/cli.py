@@ -6,6 +6,8 @@ check     fail when generated/ is stale, and run the compatibility gate: every r
           may have changed by additions only (schemas/README.md, "Compatibility").
 release   record schemas in the lock as released: new files, and additions to released ones.
           Refused, and nothing written, when a selected schema changed by more than additions.
+          With --revision, revisions are recorded in place as the file's next revision
+          (SchemaVer MODEL-REVISION); breaking changes are still refused.
 
 Exit status: 0 success; 1 generated/ is stale; 2 the tree has lint problems or the lock is
 unusable; 3 a released schema changed by more than additions (revision or breaking); 4 the
@@ -57,9 +59,15 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="lock of released schemas (default: beside the tree, named after it: schemas.lock.json)",
     )
+    parser.add_argument(
+        "--revision",
+        action="store_true",
+        help="release only: also record revisions, in place, as each file's next revision "
+        '(schemas/README.md, "Compatibility")',
+    )
     arguments = parser.parse_intermixed_args(argv)
-    if arguments.paths and arguments.command != "release":
-        parser.error(f"{arguments.command} takes no paths")
+    if (arguments.paths or arguments.revision) and arguments.command != "release":
+        parser.error(f"{arguments.command} takes no paths and no --revision")
     lock_file = arguments.lock or lock_path_for(arguments.schemas)
     try:
         if arguments.command == "generate":
@@ -67,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"generated {arguments.output} from {arguments.schemas}")
             return 0
         if arguments.command == "release":
-            return _release(arguments.schemas, lock_file, arguments.paths)
+            return _release(arguments.schemas, lock_file, arguments.paths, revision=arguments.revision)
         return _check(arguments.schemas, arguments.output, arguments.package, lock_file)
     except CodegenError as error:
         print(error, file=sys.stderr)
@@ -92,7 +100,7 @@ def _check(schemas: Path, output: Path, package: str, lock_file: Path) -> int:
     return EXIT_STALE if diff else 0
 
 
-def _release(schemas: Path, lock_file: Path, paths: Sequence[str]) -> int:
+def _release(schemas: Path, lock_file: Path, paths: Sequence[str], *, revision: bool = False) -> int:
     tree = read_linted_tree(schemas)
     lock = read_lock(lock_file)
     report = gate(tree, lock)
@@ -100,7 +108,7 @@ def _release(schemas: Path, lock_file: Path, paths: Sequence[str]) -> int:
     unknown = sorted(set(selected or ()) - report.current.keys())
     if unknown:
         raise CodegenError(f"not schema files in {schemas}: {', '.join(unknown)}")
-    plan = plan_release(report, selected)
+    plan = plan_release(report, selected, revision=revision)
     root = schemas.as_posix()
     if plan.refused:
         sys.stderr.write(describe_failures(plan.refused, report, root))

@@ -19,6 +19,7 @@ from codegen import naming
 from codegen.bundle import UnresolvableReference, bundle, registry_for
 from codegen.ecma_regex import EcmaValidator
 from codegen.errors import SchemaProblem
+from codegen.formats import FORMAT_CHECKER, format_problems
 from codegen.tree import ANNOTATION, SchemaFile, SchemaTree
 
 __all__ = ["SERVER_FIELDS", "lint"]
@@ -59,6 +60,7 @@ def _lint_file(file: SchemaFile, registry: referencing.Registry[Any]) -> Iterato
     if document.get("$id") != file.expected_id:
         yield problem("/$id", f"must be {file.expected_id!r} (the file's path), not {document.get('$id')!r}")
     yield from (problem("", message) for message in _naming_problems(file.path))
+    yield from (problem(pointer, message) for pointer, message in format_problems(document))
     if file.is_data_type:
         yield from (problem(pointer, message) for pointer, message in _annotation_problems(file))
         yield from (problem(pointer, message) for pointer, message in _shape_problems(document))
@@ -194,7 +196,7 @@ def _example_problems(bundled: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if not examples:
         # The integration guide, its tested curl lines and the OpenAPI document show them.
         yield "/examples", "a data type needs at least one example"
-    validator = EcmaValidator(bundled)
+    validator = EcmaValidator(bundled, format_checker=FORMAT_CHECKER)
     for index, example in enumerate(examples):
         try:
             errors = list(validator.iter_errors(example))

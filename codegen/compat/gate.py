@@ -87,11 +87,19 @@ def gate(tree: SchemaTree, lock: Lock) -> GateReport:
     return GateReport(tuple(findings), current, lock.released)
 
 
-def plan_release(report: GateReport, selected: Collection[str] | None = None) -> ReleasePlan:
+def plan_release(
+    report: GateReport, selected: Collection[str] | None = None, *, revision: bool = False
+) -> ReleasePlan:
     """Record ``selected`` paths (default: every schema); refused, all or nothing, when any of them
-    changed by more than additions."""
+    changed by more than additions. With ``revision``, revisions (never breaking changes) are
+    recorded too, in place: each revised file's ``revision`` goes up by one (SchemaVer's
+    MODEL-REVISION), so readers can tell the releases apart."""
     scope = set(selected) if selected is not None else report.current.keys() | report.released.keys()
-    refused = tuple(finding for finding in report.failures if finding.path in scope)
+    refused = tuple(
+        finding
+        for finding in report.failures
+        if finding.path in scope and not (revision and finding.change is Change.REVISION)
+    )
     if refused:
         return ReleasePlan(report.released, (), refused)
     released = dict(report.released)
@@ -101,8 +109,16 @@ def plan_release(report: GateReport, selected: Collection[str] | None = None) ->
         if path not in released:
             recorded.append((path, "released"))
         elif entry.sha256 != released[path].sha256:
-            changed = any(finding.path == path for finding in report.findings)
-            recorded.append((path, "additions recorded" if changed else "normal form refreshed"))
+            found = [finding for finding in report.findings if finding.path == path]
+            old = released[path].revision
+            if any(finding.change is Change.REVISION for finding in found):
+                entry = Released(path, entry.sha256, entry.schema, old + 1)
+                recorded.append(
+                    (path, f"revision recorded: {entry.schemaver} (was {released[path].schemaver})")
+                )
+            else:
+                entry = Released(path, entry.sha256, entry.schema, old)
+                recorded.append((path, "additions recorded" if found else "normal form refreshed"))
         else:
             continue
         released[path] = entry

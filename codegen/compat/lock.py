@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from codegen import naming
 from codegen.compat.normalise import digest
 from codegen.errors import CodegenError, SchemaProblem
 
@@ -32,6 +33,14 @@ class Released:
     sha256: str
     schema: Mapping[str, Any]
     """The normal form (codegen.compat.normalise) of the schema as released."""
+    revision: int = 0
+    """How many revisions were released in place (``release --revision``): SchemaVer's
+    MODEL-REVISION, the model being the file's ``v<N>``. Written only when not 0."""
+
+    @property
+    def schemaver(self) -> str:
+        """``<N>-<revision>``, e.g. ``1-1`` for v1.json revised once."""
+        return f"{naming.version_of(PurePosixPath(self.path))}-{self.revision}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +88,13 @@ def read_lock(file: Path) -> Lock:
             isinstance(entry.get("schema"), dict) and isinstance(entry.get("sha256"), str)
         ):
             problems.append(SchemaProblem(name, pointer, "an entry needs a sha256 and a schema"))
+        elif not _is_revision(entry.get("revision", 0)):
+            problems.append(SchemaProblem(name, f"{pointer}/revision", "must be a whole number, 0 or more"))
         elif digest(entry["schema"]) != entry["sha256"]:
             message = "the stored schema does not match its sha256: edited by hand? Restore it from git"
             problems.append(SchemaProblem(name, pointer, message))
         else:
-            released[path] = Released(path, entry["sha256"], entry["schema"])
+            released[path] = Released(path, entry["sha256"], entry["schema"], entry.get("revision", 0))
     if problems:
         raise LockUnusable(problems)
     return Lock(file, released, exists=True)
@@ -94,8 +105,17 @@ def render_lock(released: Mapping[str, Released]) -> str:
     document = {
         "about": _ABOUT,
         "format": LOCK_FORMAT,
-        "released": {
-            path: {"sha256": entry.sha256, "schema": entry.schema} for path, entry in sorted(released.items())
-        },
+        "released": {path: _entry(entry) for path, entry in sorted(released.items())},
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _entry(entry: Released) -> dict[str, Any]:
+    written: dict[str, Any] = {"sha256": entry.sha256, "schema": entry.schema}
+    if entry.revision:
+        written["revision"] = entry.revision
+    return written
+
+
+def _is_revision(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from codegen.compat.findings import Finding
+from codegen.compat.findings import Change, Finding
 from codegen.compat.gate import GateReport, ReleasePlan, next_step
 from codegen.compat.lock import Lock
 from codegen.tree import ANNOTATION
@@ -40,6 +40,12 @@ def describe_failures(failures: Iterable[Finding], report: GateReport, root: str
         return ""
     lines = [f"compatibility gate: {len(failures)} change(s) to released schemas are not additions:"]
     lines.extend(f"  {_shown(finding, root)}" for finding in failures)
+    if all(finding.change is Change.REVISION for finding in failures):
+        lines.append(
+            "Only revisions: when every reading they refuse could never be meaningful (a date that "
+            "does not exist), `python -m codegen release --revision` records them in place as each "
+            "file's next revision."
+        )
     lines.append('Released schemas are immutable except for additions (schemas/README.md, "Compatibility"):')
     paths = sorted({finding.path for finding in failures})
     lines.extend(f"  {root}/{path}: {next_step(path, report, root)}" for path in paths)

@@ -12,6 +12,13 @@ The mapping (documented in ``schemas/README.md``, section Avro):
 - anything that can hold JSON the above cannot type (no ``type``, several types, an open
   object, combinators) → a string holding that JSON, marked ``"loom.json": true``.
 
+A string with a checked ``format`` (date-times, URIs, e-mail addresses) stays a string, marked
+``"loom.format": "<format>"`` (readers ignore attributes they do not know). No Avro logical type
+fits: the date-time ones (``timestamp-*``, ``local-timestamp-*``) annotate a ``long``, which
+cannot hold the value as sent (its offset, its digits) and would have to mix instants with the
+mobile client's offset-less local times in one field; ``uuid``, the one logical type on
+``string``, makes decoders (fastavro) hand out ``UUID`` objects and rewrite the text.
+
 The server fields of a reading (``message_id``, ``received_at``), which the gateway always sets,
 are required strings. An optional property whose value may not be null is marked
 ``"loom.optional": true``: null there means the client left it out.
@@ -29,6 +36,7 @@ from typing import Any
 import fastavro
 
 from codegen.errors import LintFailed, SchemaProblem
+from codegen.formats import CHECKED_FORMATS
 from codegen.lint import SERVER_FIELDS
 from codegen.spec import DataTypeSpec
 
@@ -116,6 +124,9 @@ class _Builder:
         avro: AvroSchema
         if kind in _SCALARS:
             avro = _SCALARS[kind]
+            if kind == "string" and node.get("format") in CHECKED_FORMATS:
+                # No Avro logical type fits (see the module's docstring): the format is noted.
+                avro = {"type": "string", "loom.format": node["format"]}
         elif kind == "array":
             items = node.get("items", True)
             avro = {"type": "array", "items": self.type_of(items, f"{name}_item", f"{pointer}/items")}

@@ -40,6 +40,8 @@ def _type_of(schema: Mapping[str, Any]) -> str:
     if "array" in names and isinstance(schema.get("items"), Mapping):
         item = _type_of(schema["items"])
         names = [f"array of {item}" if name == "array" else name for name in names]
+    if isinstance(schema.get("format"), str):
+        names = [f"string, format `{schema['format']}`" if name == "string" else name for name in names]
     return " \\| ".join(names)
 
 

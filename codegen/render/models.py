@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import shutil
+import json
 import tempfile
 from pathlib import Path
 
@@ -17,25 +17,33 @@ from datamodel_code_generator import (
 
 from codegen import naming
 from codegen.errors import CodegenError
+from codegen.formats import FormatType, format_types
 from codegen.render.header import PYTHON_HEADER
 from codegen.spec import DataTypeSpec
 
 __all__ = ["model_class_names", "render_models"]
 
 
-def render_models(schema_root: Path, output: Path) -> None:
-    """Write one module per schema file under ``output`` (which must not exist yet)."""
+def render_models(schema_root: Path, output: Path, package: str) -> tuple[FormatType, ...]:
+    """Write one module per schema file under ``output`` (which must not exist yet); the types of
+    ``<package>.formats`` the models use for checked formats (codegen.formats), to be rendered."""
+    documents = {
+        path.relative_to(schema_root): json.loads(path.read_text("utf-8"))
+        for path in sorted(schema_root.rglob("*.json"))
+    }
+    typed = format_types(documents, package)
     # datamodel-code-generator reads every file in a directory (a README as YAML, too):
     # hand it the schema files alone.
     with tempfile.TemporaryDirectory(prefix="loom-schemas-") as scratch:
-        for path in sorted(schema_root.rglob("*.json")):
-            copy = Path(scratch, path.relative_to(schema_root))
+        for relative, document in typed.documents.items():
+            copy = Path(scratch, relative)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, copy)
+            copy.write_text(json.dumps(document, ensure_ascii=False), "utf-8")
         try:
             _generate(Path(scratch), output)
         except Exception as error:  # the generator's own errors have no common root
             raise CodegenError(f"datamodel-code-generator failed: {error}") from error
+    return typed.types
 
 
 def _generate(schema_root: Path, output: Path) -> None:

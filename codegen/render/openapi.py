@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from codegen.formats import CHECKED_FORMATS, used_formats
 from codegen.render.header import TEXT_NOTICE
 from codegen.served import served_dispatches, served_routes, served_streams
 from codegen.spec import DataTypeSpec
@@ -67,7 +68,8 @@ def render_openapi(specs: list[DataTypeSpec], target: Path) -> None:
             "title": "Loom Gateway",
             "version": "1",
             "description": "Devices post readings; each is validated against its schema and answered "
-            "202 once Kafka has acknowledged it. Generated from schemas/ by `python -m codegen generate`.",
+            "202 once Kafka has acknowledged it. Generated from schemas/ by `python -m codegen generate`."
+            + _formats_description(readings),
         },
         "paths": dict(sorted(paths.items())),
         "components": {
@@ -89,6 +91,19 @@ def render_openapi(specs: list[DataTypeSpec], target: Path) -> None:
         },
     }
     target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _formats_description(readings: list[DataTypeSpec]) -> str:
+    """The formats the schemas use, and what the gateway accepts for each (RFC 3339 has no name for
+    Loom's date-time with an optional offset, so client generators treat it as a string)."""
+    used = used_formats(spec.bundled for spec in readings)
+    if not used:
+        return ""
+    lines = "".join(f"\n- `{name}`: {CHECKED_FORMATS[name].summary}" for name in used)
+    return (
+        "\n\nStrings with a `format` must be values that exist, not only of the pattern's shape; "
+        "otherwise 422, rule `format`. Values are published as sent." + lines
+    )
 
 
 def _component(spec: DataTypeSpec) -> dict[str, Any]:
@@ -212,7 +227,7 @@ def _answer_schemas() -> dict[str, Any]:
         "required": ["pointer", "rule", "message"],
         "properties": {
             "pointer": {"type": "string"},
-            "rule": {"type": "string", "description": "The JSON Schema keyword, e.g. maximum."},
+            "rule": {"type": "string", "description": "The JSON Schema keyword, e.g. maximum or format."},
             "message": {"type": "string"},
         },
     }

@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from codegen.formats import CHECKED_FORMATS, FORMAT_CHECKS_SOURCE, used_formats
 from codegen.render import guide
 from codegen.render.avro import render_avro
 from codegen.render.header import PYTHON_HEADER, TEXT_NOTICE
@@ -27,7 +28,7 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
     """Write ``output/README.md`` and the package ``output/<package>/`` (``output`` is empty)."""
     package_dir = output / package
     models_dir = package_dir / "models"
-    render_models(schema_root, models_dir)
+    format_types = render_models(schema_root, models_dir, package)
     classes = model_class_names(models_dir, specs)
     avro_ids = render_avro(specs, package_dir / "avro")
     routes = [(served.path, served.spec.constant) for served in served_routes(specs)]
@@ -54,17 +55,23 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         "registry": next((spec for spec in specs if spec.kind == "device-registry"), None),
         "specs_by_constant": {spec.constant: spec for spec in specs},
         "avro_ids": avro_ids,
+        "format_types": format_types,
+        "formats": [CHECKED_FORMATS[name] for name in used_formats(spec.bundled for spec in specs)],
     }
     environment = _environment()
     for template, target in (
         ("package_init.py.jinja", package_dir / "__init__.py"),
         ("catalog.py.jinja", package_dir / "catalog.py"),
+        ("formats.py.jinja", package_dir / "formats.py"),
         ("routes.py.jinja", package_dir / "routes.py"),
         ("README.md.jinja", output / "README.md"),
         ("integration-guide.md.jinja", output / "INTEGRATION.md"),
     ):
         target.write_text(environment.get_template(template).render(context), "utf-8")
     (package_dir / "py.typed").write_text("", "utf-8")
+    (package_dir / "format_checks.py").write_text(
+        _with_header(FORMAT_CHECKS_SOURCE.read_text("utf-8")), "utf-8"
+    )
     render_openapi(specs, package_dir / OPENAPI_FILE)
     schemas_dir = package_dir / "schemas"
     schemas_dir.mkdir()
@@ -73,6 +80,11 @@ def render_package(schema_root: Path, specs: list[DataTypeSpec], output: Path, p
         text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
         (schemas_dir / spec.bundled_file).write_text(text, "utf-8")
     _format(package_dir)
+
+
+def _with_header(source: str) -> str:
+    """A module copied from codegen, marked as generated."""
+    return f"{PYTHON_HEADER}\n{source}"
 
 
 def _environment() -> jinja2.Environment:

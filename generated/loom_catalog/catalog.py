@@ -128,7 +128,7 @@ DEVICE_APP_USAGE_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=328386732,
+    avro_schema_id=1101886753,
 )
 """Schema: device/app_usage/android/v1.json"""
 
@@ -150,7 +150,7 @@ DEVICE_AUDIO_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=16,
     kind="reading",
-    avro_schema_id=1240961500,
+    avro_schema_id=140520075,
 )
 """Schema: device/audio/v1.json"""
 
@@ -172,7 +172,7 @@ DEVICE_HEALTH_HEARTRATE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1721386222,
+    avro_schema_id=1821980710,
 )
 """Schema: device/health/heartrate/v1.json"""
 
@@ -194,7 +194,7 @@ DEVICE_HEALTH_STEPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1705609990,
+    avro_schema_id=2056460653,
 )
 """Schema: device/health/steps/v1.json"""
 
@@ -216,7 +216,7 @@ DEVICE_IMAGE_CAMERA_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
-    avro_schema_id=255467626,
+    avro_schema_id=2014791518,
 )
 """Schema: device/image/camera/v1.json"""
 
@@ -238,7 +238,7 @@ DEVICE_METADATA_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1376802539,
+    avro_schema_id=2028555820,
 )
 """Schema: device/metadata/v1.json"""
 
@@ -260,7 +260,7 @@ DEVICE_NETWORK_BLUETOOTH_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1556626971,
+    avro_schema_id=1606122392,
 )
 """Schema: device/network/bluetooth/v1.json"""
 
@@ -282,7 +282,7 @@ DEVICE_NETWORK_WIFI_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=913479380,
+    avro_schema_id=1104320315,
 )
 """Schema: device/network/wifi/v1.json"""
 
@@ -304,7 +304,7 @@ DEVICE_REGISTRY_ACTIVITY_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="device-activity",
-    avro_schema_id=478693879,
+    avro_schema_id=563837664,
 )
 """Schema: device/registry/activity/v1.json"""
 
@@ -326,7 +326,7 @@ DEVICE_REGISTRY_DEVICES_V1 = DataType(
     max_body_bytes=65536,
     max_batch_items=1000,
     kind="device-registry",
-    avro_schema_id=418981758,
+    avro_schema_id=647071667,
 )
 """Schema: device/registry/devices/v1.json"""
 
@@ -348,7 +348,7 @@ DEVICE_SENSOR_ACCELEROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=696702314,
+    avro_schema_id=1170860645,
 )
 """Schema: device/sensor/accelerometer/v1.json"""
 
@@ -370,7 +370,7 @@ DEVICE_SENSOR_BAROMETER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=196220133,
+    avro_schema_id=413905972,
 )
 """Schema: device/sensor/barometer/v1.json"""
 
@@ -392,7 +392,7 @@ DEVICE_SENSOR_GENERIC_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1191932721,
+    avro_schema_id=341462190,
 )
 """Schema: device/sensor/generic/v1.json"""
 
@@ -414,7 +414,7 @@ DEVICE_SENSOR_GPS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=467683368,
+    avro_schema_id=1966263140,
 )
 """Schema: device/sensor/gps/v1.json"""
 
@@ -436,7 +436,7 @@ DEVICE_SENSOR_TEMPERATURE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=399461994,
+    avro_schema_id=396587738,
 )
 """Schema: device/sensor/temperature/v1.json"""
 
@@ -458,7 +458,7 @@ DEVICE_STATE_POWER_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=341139413,
+    avro_schema_id=522081108,
 )
 """Schema: device/state/power/v1.json"""
 
@@ -480,7 +480,7 @@ DEVICE_SYSTEM_APPS_ANDROID_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=401894829,
+    avro_schema_id=1621318998,
 )
 """Schema: device/system/apps/android/v1.json"""
 
@@ -502,7 +502,7 @@ DEVICE_SYSTEM_APPS_MACOS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1299395909,
+    avro_schema_id=1216984516,
 )
 """Schema: device/system/apps/macos/v1.json"""
 
@@ -524,7 +524,7 @@ DEVICE_VIDEO_SCREEN_V1 = DataType(
     max_body_bytes=16777216,
     max_batch_items=4,
     kind="reading",
-    avro_schema_id=848127141,
+    avro_schema_id=1902481260,
 )
 """Schema: device/video/screen/v1.json"""
 
@@ -546,7 +546,7 @@ DIGITAL_CLIPBOARD_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1174567438,
+    avro_schema_id=36727755,
 )
 """Schema: digital/clipboard/v1.json"""
 
@@ -568,7 +568,7 @@ DIGITAL_WEB_ANALYTICS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=81845092,
+    avro_schema_id=1673774025,
 )
 """Schema: digital/web_analytics/v1.json"""
 
@@ -590,7 +590,7 @@ EXTERNAL_CALENDAR_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1650748329,
+    avro_schema_id=1585543845,
 )
 """Schema: external/calendar/events/v1.json"""
 
@@ -612,7 +612,7 @@ EXTERNAL_EMAIL_EVENTS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1130955570,
+    avro_schema_id=1394057531,
 )
 """Schema: external/email/events/v1.json"""
 
@@ -634,7 +634,7 @@ EXTERNAL_TWITTER_LIKED_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=546418079,
+    avro_schema_id=453737038,
 )
 """Schema: external/twitter/liked/v1.json"""
 
@@ -656,7 +656,7 @@ GATEWAY_QUARANTINE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="quarantine",
-    avro_schema_id=184249581,
+    avro_schema_id=472415824,
 )
 """Schema: gateway/quarantine/v1.json"""
 
@@ -678,7 +678,7 @@ OS_EVENTS_APP_LIFECYCLE_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=23365735,
+    avro_schema_id=30179611,
 )
 """Schema: os/events/app_lifecycle/v1.json"""
 
@@ -700,7 +700,7 @@ OS_EVENTS_NOTIFICATIONS_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=1975444519,
+    avro_schema_id=1708260080,
 )
 """Schema: os/events/notifications/v1.json"""
 
@@ -722,7 +722,7 @@ OS_EVENTS_SYSTEM_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=911998501,
+    avro_schema_id=2052877678,
 )
 """Schema: os/events/system/v1.json"""
 
@@ -744,7 +744,7 @@ TASK_URL_V1 = DataType(
     max_body_bytes=1048576,
     max_batch_items=1000,
     kind="reading",
-    avro_schema_id=829006839,
+    avro_schema_id=1884684422,
 )
 """Schema: task/url/v1.json"""
 

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from codegen.ecma_regex import EcmaValidator, with_python_patterns
+from codegen.formats import FORMAT_CHECKER
 from loom_gateway.catalog import DataType
+from tests.support.formats import FormatField, format_fields, impossible_values, set_at, valid_values
 
 __all__ = ["bundled_schema", "invalid_readings", "valid_readings"]
 
@@ -26,19 +28,28 @@ def bundled_schema(data_type: DataType, package: str = "loom_catalog") -> dict[s
     return schema
 
 
+# hypothesis-jsonschema knows the standard formats (date-time, uri, email); Loom's own it is told.
+_LOOM_FORMATS = {"loom-date-time": valid_values(FormatField((), "loom-date-time", "format", {}))}
+
+
 def valid_readings(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
     # Patterns are ECMA-262: in Python, "$" would let hypothesis add a trailing newline.
-    return from_schema(with_python_patterns(schema))
+    return from_schema(with_python_patterns(schema), custom_formats=_LOOM_FORMATS)
 
 
 @st.composite
 def invalid_readings(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
     """A valid reading broken in one way: a required field dropped, an unknown field added,
-    a field given a value of the wrong type, or a bound overstepped. jsonschema (an
-    independent validator) confirms the result really is invalid."""
+    a field given a value of the wrong type, a bound overstepped, or a string of a checked format
+    given a value that cannot exist. jsonschema (an independent validator, with the formats'
+    checks) confirms the result really is invalid."""
     reading = dict(draw(valid_readings(schema)))
     properties: dict[str, Any] = schema["properties"]
-    mutation = draw(st.sampled_from(["drop-required", "unknown-field", "wrong-type", "out-of-bounds"]))
+    mutation = draw(
+        st.sampled_from(
+            ["drop-required", "unknown-field", "wrong-type", "out-of-bounds", "impossible-format"]
+        )
+    )
     if mutation == "drop-required":
         del reading[draw(st.sampled_from(sorted(schema["required"])))]
     elif mutation == "unknown-field":
@@ -46,11 +57,16 @@ def invalid_readings(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
         reading[name] = draw(st.sampled_from(_WRONG_TYPED_VALUES))
     elif mutation == "wrong-type":
         reading[draw(st.sampled_from(sorted(properties)))] = draw(st.sampled_from(_WRONG_TYPED_VALUES))
+    elif mutation == "impossible-format":
+        fields = list(format_fields(schema))
+        assume(fields)
+        field = draw(st.sampled_from(fields))
+        assume(set_at(reading, field.path, draw(impossible_values(field))) is not None)
     else:
         bounded = sorted(name for name, rule in properties.items() if {"minimum", "maximum"} & rule.keys())
         assume(bounded)
         name = draw(st.sampled_from(bounded))
         rule = properties[name]
         reading[name] = rule["maximum"] + 1 if "maximum" in rule else rule["minimum"] - 1
-    assume(not EcmaValidator(schema).is_valid(reading))
+    assume(not EcmaValidator(schema, format_checker=FORMAT_CHECKER).is_valid(reading))
     return reading

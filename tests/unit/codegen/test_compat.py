@@ -436,3 +436,83 @@ def test_other_commands_take_no_paths(capsys: pytest.CaptureFixture[str]) -> Non
         main(["check", GPS])
     assert exit_.value.code == 2
     assert "check takes no paths" in capsys.readouterr().err
+
+
+# --- tightening a format: a revision, released in place only when asked --------------------------
+
+
+def check_date_times(document: Document) -> None:
+    document["$defs"]["date_time"]["format"] = "loom-date-time"
+
+
+def test_tightening_a_format_is_a_revision_not_an_addition(tree: Tree) -> None:
+    tree.edit(COMMON, check_date_times)
+    status, _, err = tree.check()
+    assert status == EXIT_INCOMPATIBLE
+    assert (
+        f'{tree.shown}/{COMMON}#/$defs/date_time/format: revision: format "loom-date-time" added: {NARROWER}.'
+        in err
+    )
+    assert (
+        f'{tree.shown}/{GPS}#/properties/recorded_at/format: revision: format "loom-date-time" added' in err
+    )
+    assert "`python -m codegen release --revision` records them in place" in err
+    before = tree.lock.read_bytes()
+    assert tree.release()[0] == EXIT_INCOMPATIBLE
+    assert tree.lock.read_bytes() == before
+
+
+def test_release_revision_records_the_next_revision_in_the_lock(tree: Tree) -> None:
+    tree.edit(COMMON, check_date_times)
+    status, out, err = main_release(tree, "--revision")
+    assert (status, err) == (0, "")
+    assert out == (
+        f"{tree.shown}/{COMMON}: revision recorded: 1-1 (was 1-0)\n"
+        f"{tree.shown}/{GPS}: revision recorded: 1-1 (was 1-0)\n"
+        f"wrote {tree.lock}\n"
+    )
+    lock = read_lock(tree.lock)
+    assert {path: entry.revision for path, entry in lock.released.items()} == {COMMON: 1, GPS: 1}
+    assert json.loads(tree.lock.read_text("utf-8"))["released"][GPS]["revision"] == 1
+    assert tree.check()[0] == 0
+    # A second revision counts on; an addition keeps the revision it has.
+    tree.edit(GPS, lower_latitude_maximum)
+    assert (
+        main_release(tree, "--revision")[1]
+        == f"{tree.shown}/{GPS}: revision recorded: 1-2 (was 1-1)\nwrote {tree.lock}\n"
+    )
+    tree.edit(GPS, lambda d: d["properties"].update(bearing={"type": ["number", "null"]}))
+    assert tree.release()[0] == 0
+    assert read_lock(tree.lock).released[GPS].revision == 2
+
+
+def test_release_revision_still_refuses_a_breaking_change(tree: Tree) -> None:
+    before = tree.lock.read_bytes()
+    tree.edit(COMMON, check_date_times)
+    tree.edit(GPS, lambda d: d["x-loom"]["topic"].update(name="device.sensor.location.raw"))
+    status, out, err = main_release(tree, "--revision")
+    assert (status, out) == (EXIT_INCOMPATIBLE, "")
+    assert "breaking: name changed" in err
+    assert "revision:" not in err
+    assert tree.lock.read_bytes() == before
+
+
+def test_a_lock_with_a_bad_revision_is_refused(tmp_path: Path) -> None:
+    lock = tmp_path / "schemas.lock.json"
+    document = json.loads((FIXTURES / "tree.lock.json").read_text("utf-8"))
+    document["released"][GPS]["revision"] = -1
+    lock.write_text(json.dumps(document), "utf-8")
+    with pytest.raises(LockUnusable, match="revision: must be a whole number, 0 or more"):
+        read_lock(lock)
+
+
+def test_check_takes_no_revision_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--revision"])
+    assert "takes no paths and no --revision" in capsys.readouterr().err
+
+
+def main_release(tree: Tree, *arguments: str) -> tuple[int, str, str]:
+    status = main(["release", "--schemas", str(tree.root), *arguments])
+    captured = tree.capsys.readouterr()
+    return status, captured.out, captured.err

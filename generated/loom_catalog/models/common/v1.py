@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field
 from typing_extensions import TypeAliasType
 
+from loom_catalog.formats import DateTimeFormat, LoomDateTimeFormat
+
 CommonDefinitions = TypeAliasType(
     "CommonDefinitions",
     Annotated[
@@ -48,11 +50,10 @@ MessageId = TypeAliasType(
 DateTime = TypeAliasType(
     "DateTime",
     Annotated[
-        str,
+        LoomDateTimeFormat,
         Field(
-            description="ISO-8601 date-time. Without an offset it is the device's local time (what the Loom mobile client sends).",
+            description="An RFC 3339 date-time whose UTC offset may be left out: then it is the device's local time (what the Loom mobile client sends). The pattern gives its shape; the format loom-date-time (schemas/README.md, Formats) refuses times that cannot exist: a 13th month, 30 February, hour 24, minute 60, an offset beyond 23:59.",
             examples=["2025-07-08T16:53:08.123456", "2025-07-08T14:53:08Z"],
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
         ),
     ],
 )
@@ -61,10 +62,9 @@ DateTime = TypeAliasType(
 NullableDateTime = TypeAliasType(
     "NullableDateTime",
     Annotated[
-        str | None,
+        LoomDateTimeFormat | None,
         Field(
-            description="An ISO-8601 date-time as in date_time, or null.",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$",
+            description="A date-time as in date_time (format loom-date-time), or null."
         ),
     ],
 )
@@ -73,10 +73,9 @@ NullableDateTime = TypeAliasType(
 ReceivedAt = TypeAliasType(
     "ReceivedAt",
     Annotated[
-        str,
+        DateTimeFormat,
         Field(
-            description="When the gateway received the reading, in UTC. Set by the gateway; a value sent by a client is replaced.",
-            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+            description="When the gateway received the reading, in UTC (an RFC 3339 date-time ending in Z). Set by the gateway; a value sent by a client is replaced."
         ),
     ],
 )

@@ -39,7 +39,7 @@ class AudioChunkReading(BaseModel):
             json_schema_extra={"contentEncoding": "base64"},
             max_length=8000000,
             min_length=4,
-            pattern="^[A-Za-z0-9+/]*={0,2}$",
+            pattern="^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
         ),
     ]
     sample_rate: Annotated[

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field
 
+from loom_catalog.formats import UriFormat
+
 from ...common import v1
 
 
@@ -31,11 +33,9 @@ class WebAnalyticsEvent(BaseModel):
     received_at: v1.ReceivedAt | MISSING = MISSING
     schema_version: v1.SchemaVersion | MISSING = MISSING
     url: Annotated[
-        str,
+        UriFormat,
         Field(
-            description="The page's URL as the browser reports it (any scheme: https, http, file, about, chrome, …).",
-            max_length=8192,
-            min_length=1,
+            description="The page's URL as the browser reports it (any scheme: https, http, file, about, chrome, …)."
         ),
     ]
     title: Annotated[

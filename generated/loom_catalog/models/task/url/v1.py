@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import MISSING, BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
+from loom_catalog.formats import UriFormat3
+
 from ...common import v1
 
 
@@ -34,14 +36,7 @@ class URLIngestionTask(BaseModel):
     content_hash: v1.ContentHash | MISSING = MISSING
     received_at: v1.ReceivedAt | MISSING = MISSING
     schema_version: v1.SchemaVersion | MISSING = MISSING
-    url: Annotated[
-        str,
-        Field(
-            description="The http or https URL to fetch.",
-            max_length=8192,
-            pattern="^https?://",
-        ),
-    ]
+    url: Annotated[UriFormat3, Field(description="The http or https URL to fetch.")]
     priority: Annotated[
         Priority | None | MISSING,
         Field(description="How urgently to process it; absent or null means normal."),

@@ -69,7 +69,7 @@ class CameraPhoto(BaseModel):
             json_schema_extra={"contentEncoding": "base64"},
             max_length=12000000,
             min_length=4,
-            pattern="^[A-Za-z0-9+/]*={0,2}$",
+            pattern="^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
         ),
     ]
     format: Annotated[

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field
 
+from loom_catalog.formats import EmailFormat
+
 from ....common import v1
 
 
@@ -22,12 +24,7 @@ class Attendee(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    email: Annotated[
-        str,
-        Field(
-            description="The attendee's e-mail address.", max_length=320, min_length=1
-        ),
-    ]
+    email: Annotated[EmailFormat, Field(description="The attendee's e-mail address.")]
     name: Annotated[
         str | None | MISSING,
         Field(description="The attendee's display name, or null.", max_length=256),

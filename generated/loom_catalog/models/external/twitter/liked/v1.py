@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field
-from typing_extensions import TypeAliasType
+
+from loom_catalog.formats import UriFormat2
 
 from ....common import v1
-
-MediaUrl = TypeAliasType(
-    "MediaUrl", Annotated[str, Field(max_length=2048, pattern="^https?://")]
-)
 
 
 class LikedTweet(BaseModel):
@@ -35,12 +32,8 @@ class LikedTweet(BaseModel):
         ),
     ]
     tweet_url: Annotated[
-        str,
-        Field(
-            description="Link to the tweet (e.g. https://x.com/<user>/status/<id>).",
-            max_length=2048,
-            pattern="^https?://",
-        ),
+        UriFormat2,
+        Field(description="Link to the tweet (e.g. https://x.com/<user>/status/<id>)."),
     ]
     author_username: Annotated[
         str,
@@ -71,7 +64,7 @@ class LikedTweet(BaseModel):
         Field(description="When the tweet was posted, or null when unknown."),
     ] = MISSING
     media_urls: Annotated[
-        list[MediaUrl] | MISSING,
+        list[UriFormat2] | MISSING,
         Field(
             description="URLs of the tweet's photos, videos and GIFs.", max_length=32
         ),

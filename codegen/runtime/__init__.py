@@ -1,0 +1,1 @@
+"""Modules copied as they are into the generated package."""
