@@ -4,7 +4,7 @@
 #
 #   docker build -t loom-gateway:0.1.0 .
 #   docker run --rm -p 8000:8000 -e LOOM_KAFKA_BOOTSTRAP_SERVERS=kafka:9092 \
-#     -e LOOM_API_KEYS='{"<key>": "*"}' loom-gateway:0.1.0
+#     -e LOOM_API_KEYS='<key1>,<key2>' loom-gateway:0.1.0    # or the JSON object form
 #
 # The default command is `loom-gateway serve`; `docker run … loom-gateway:0.1.0 topics plan` runs
 # another subcommand. It runs as 10001:10001, never root, and needs nothing writable but /tmp.

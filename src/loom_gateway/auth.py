@@ -80,18 +80,20 @@ def parse_keys(text: str, source: str) -> dict[str, frozenset[str] | None]:
 
 
 FORMS = (
-    'a comma-separated list of keys, each for any device (key1,key2), or a JSON object {"<key>": "*"'
-    ' or ["<device id>", ...]}'
+    "a comma-separated list of keys (or one per line), each for any device (key1,key2), or a JSON object"
+    ' {"<key>": "*" or ["<device id>", ...]}'
 )
 """The accepted forms of LOOM_API_KEYS and LOOM_API_KEYS_FILE, as error messages name them."""
 
+# Commas, or one key per line as a mounted keys file often holds them (",\n" is one separator).
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\n)\s*")
 # RFC 7235 token68, what `Authorization: Bearer` carries: a list key must be sendable in either header.
 _LIST_KEY = re.compile(r"[A-Za-z0-9._~+/-]+=*")
 
 
 def _parse_list(text: str, source: str) -> dict[str, frozenset[str] | None]:
     keys: dict[str, frozenset[str] | None] = {}
-    for index, key in enumerate(part.strip() for part in text.split(",")):
+    for index, key in enumerate(_LIST_SEPARATOR.split(text)):
         if not key:
             raise ConfigurationError(f"{source}: key #{index + 1} is empty; the accepted forms: {FORMS}")
         if not _LIST_KEY.fullmatch(key):

@@ -70,8 +70,18 @@ def test_keys_parse_from_json_with_any_or_listed_devices() -> None:
         f"{ANY_KEY},{PHONE_KEY}",
         f" {ANY_KEY} , {PHONE_KEY}\n",
         f"{ANY_KEY},{PHONE_KEY},{ANY_KEY}",
+        f"{ANY_KEY}\n{PHONE_KEY}\n",
+        f"{ANY_KEY},\r\n{PHONE_KEY}",
+        f"{ANY_KEY}\n\n{PHONE_KEY}",
     ],
-    ids=["plain", "spaces-and-a-final-newline", "a-repeated-key"],
+    ids=[
+        "plain",
+        "spaces-and-a-final-newline",
+        "a-repeated-key",
+        "one-per-line",
+        "comma-and-line-break",
+        "a-blank-line",
+    ],
 )
 def test_keys_parse_from_a_comma_separated_list_each_for_any_device(text: str) -> None:
     assert parse_keys(text, "LOOM_API_KEYS") == {ANY_KEY: None, PHONE_KEY: None}
@@ -84,8 +94,8 @@ def test_a_list_key_may_be_base64_or_a_bearer_token() -> None:
 
 
 FORMS = (
-    'a comma-separated list of keys, each for any device (key1,key2), or a JSON object {"<key>": "*"'
-    ' or ["<device id>", ...]}'
+    "a comma-separated list of keys (or one per line), each for any device (key1,key2), or a JSON object"
+    ' {"<key>": "*" or ["<device id>", ...]}'
 )
 
 
