@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -94,6 +95,11 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             # The registry reads its topics once the bootstrap has ensured them; shielded, so
             # that stopping the registry does not cancel the bootstrap.
             devices.start(asyncio.shield(bootstrap))
+        # What start-up built (catalog, models, routes, clients) lives as long as the process:
+        # frozen out of the cyclic collector's sight, so the collections that the request path's
+        # allocations trigger do not walk it every time (measured: 15% of a batch's CPU).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -55,6 +55,20 @@ class RecentMessages:
         if error is None:
             self._acknowledged.add(key)
 
+    def finish_all(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
+        """``finish`` for one request's first attempts (keys None: ids the gateway made, not kept)."""
+        in_flight = self._in_flight
+        acknowledged: list[DedupeKey] = []
+        for key, error in outcomes:
+            if key is None:
+                continue
+            future = in_flight.pop(key, None)
+            if future is not None and not future.done():
+                future.set_result(error)
+            if error is None:
+                acknowledged.append(key)
+        self._acknowledged.add_all(acknowledged)
+
     def expire(self) -> None:
         """Forget what is older than the window: once per request, not per reading."""
         self._acknowledged.expire()
