@@ -7,9 +7,11 @@ each report to the event loop, where it settles the future the request is waitin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 _POLL_INTERVAL_S = 0.1
 # Added to the delivery timeout before giving up on a report that never came.
 _REPORT_GRACE_S = 5.0
+# How often the requests still waiting are checked against that deadline.
+_SWEEP_INTERVAL_S = 0.5
 
 
 class Publisher:
@@ -52,11 +56,15 @@ class Publisher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._finished = _Finished()
         self._trouble: str | None = None
+        # Requests waiting for reports, oldest first (one timeout for all: deadline order).
+        self._waiting: deque[tuple[float, _DeliveryGroup]] = deque()
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for codec in sorted(set(self._codec_of.values())):
             self._lanes[codec] = self._open_lane(codec)
+        self._sweeper = self._loop.create_task(self._sweep(), name="kafka-report-deadlines")
 
     async def close(self, timeout_s: float = 10.0) -> int:
         """Flush what is queued, stop polling; returns how many records were left undelivered."""
@@ -65,6 +73,11 @@ class Publisher:
             left += await asyncio.to_thread(lane.producer.flush, timeout_s)
             await asyncio.to_thread(lane.stop, timeout_s)
         self._lanes.clear()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         if left:
             logger.error("%d record(s) were not delivered before shutdown", left)
         return left
@@ -156,16 +169,23 @@ class Publisher:
 
     async def _settled(self, group: _DeliveryGroup) -> None:
         if not group.done.done():
+            # No timer per request (asyncio keeps a cancelled timer in its heap until it would
+            # have fired): the sweeper gives up on this group once its deadline has passed.
             timeout = self._settings.kafka_delivery_timeout_ms / 1000 + _REPORT_GRACE_S
-            # A timer rather than asyncio.wait_for: measured, wait_for's extra task and shield
-            # cost the request path more than the rest of the wait.
-            give_up = self._running_loop().call_later(
-                timeout, group.abandon, BrokerUnavailable("no delivery report from Kafka in time")
-            )
-            try:
-                await group.done
-            finally:
-                give_up.cancel()
+            self._waiting.append((time.monotonic() + timeout, group))
+            await group.done
+
+    async def _sweep(self) -> None:
+        """Every ``_SWEEP_INTERVAL_S``: forget the settled requests at the head of the queue, fail
+        the records of those whose deadline passed without every report."""
+        waiting = self._waiting
+        while True:
+            await asyncio.sleep(_SWEEP_INTERVAL_S)
+            now = time.monotonic()
+            while waiting and (waiting[0][1].done.done() or waiting[0][0] <= now):
+                _, group = waiting.popleft()
+                if not group.done.done():
+                    group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
 
     def queued(self) -> int:
         """Records handed to librdkafka and not yet acknowledged or failed."""

@@ -9,6 +9,7 @@ import pytest
 from confluent_kafka import KafkaError
 
 from loom_gateway.errors import BrokerUnavailable, LoomError, Overloaded, ReadingTooLarge
+from loom_gateway.kafka import producer
 from loom_gateway.kafka.producer import Publisher, _classify, _DeliveryGroup, _Finished, _settle_all
 from loom_gateway.kafka.records import Record
 from loom_gateway.settings import load_settings
@@ -129,3 +130,39 @@ def test_a_report_that_arrives_before_produce_returns_still_counts() -> None:
         return group.done.done()
 
     assert asyncio.run(raced()) is True
+
+
+def test_a_request_whose_reports_never_come_is_failed_once_its_deadline_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No timer per request: the sweeper fails what is still waiting past the deadline, and
+    forgets the requests that were settled."""
+    monkeypatch.setattr(producer, "_REPORT_GRACE_S", 0.0)
+    monkeypatch.setattr(producer, "_SWEEP_INTERVAL_S", 0.01)
+    settings = load_settings().model_copy(update={"kafka_delivery_timeout_ms": 50})
+
+    async def waited() -> tuple[list[LoomError | None], list[LoomError | None], int]:
+        publishing = Publisher(settings, {}, 65_536)  # no topics: no producer to open
+        await publishing.start()
+        loop = asyncio.get_running_loop()
+        settled: list[LoomError | None] = [None]
+        quick = _DeliveryGroup(_Finished(), settled, loop.create_future(), 1)
+        quick.report(0, None, None)
+        _settle_all([quick.done])
+        await publishing._settled(quick)
+        stuck_outcomes: list[LoomError | None] = [None, None]
+        stuck = _DeliveryGroup(_Finished(), stuck_outcomes, loop.create_future(), 2)
+        stuck.report(0, None, None)
+        await asyncio.wait_for(publishing._settled(stuck), timeout=5)
+        await asyncio.sleep(0.05)
+        left = len(publishing._waiting)
+        await publishing.close()
+        return settled, stuck_outcomes, left
+
+    settled, stuck, left = asyncio.run(waited())
+
+    assert settled == [None]
+    assert stuck[0] is None
+    assert isinstance(stuck[1], BrokerUnavailable)
+    assert stuck[1].detail == "no delivery report from Kafka in time"
+    assert left == 0
