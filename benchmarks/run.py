@@ -204,10 +204,10 @@ def main() -> None:
     _report(results, arguments, codegen_s, gateway.ready_s, landed, soak)
 
 
-BARE = "bare ceiling"
+BARE = "bare ceiling, single"
 MINIMAL = "acknowledged-minimal"
 GATEWAY = "gateway"
-STUBBED = "diagnostic: Kafka stubbed"
+STUBBED = "diagnostic: Kafka stubbed, single"
 
 
 def _granian(factory: str, workers: int, environment: dict[str, str], ready_path: str) -> Any:
