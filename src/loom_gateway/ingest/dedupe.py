@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from loom_gateway.errors import LoomError
 from loom_gateway.expiring import ExpiringKeys
@@ -43,6 +43,23 @@ class RecentMessages:
         if future is None:
             future = self._in_flight[key] = asyncio.get_running_loop().create_future()
         return future
+
+    def claim(self, keys: Sequence[DedupeKey | None]) -> dict[int, asyncio.Future[LoomError | None] | None]:
+        """One request's readings (their keys; None: not to be checked): the retries among them,
+        by index, each with its first attempt's outcome (None when Kafka has it already). The
+        others are started: a retry arriving meanwhile waits for them. One call per request."""
+        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
+        acknowledged, in_flight = self._acknowledged, self._in_flight
+        for index, key in enumerate(keys):
+            if key is None:
+                continue
+            if key in acknowledged:
+                retries[index] = None
+            elif key in in_flight:
+                retries[index] = self.in_flight(key)
+            else:
+                in_flight[key] = None
+        return retries
 
     def start(self, key: DedupeKey) -> None:
         self._in_flight[key] = None

@@ -151,20 +151,10 @@ class Settler:
         self, items: Sequence[Prepared | LoomError]
     ) -> dict[int, asyncio.Future[LoomError | None] | None]:
         """Readings not to publish: index → the first attempt's outcome, None when acknowledged already."""
-        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
         if self._recent is None:
-            return retries
+            return {}
         self._recent.expire()
-        for index, item in enumerate(items):
-            if not isinstance(item, Prepared) or item.dedupe_key is None:
-                continue
-            if self._recent.acknowledged(item.dedupe_key):
-                retries[index] = None
-            elif (first := self._recent.in_flight(item.dedupe_key)) is not None:
-                retries[index] = first
-            else:
-                self._recent.start(item.dedupe_key)
-        return retries
+        return self._recent.claim([item.dedupe_key if isinstance(item, Prepared) else None for item in items])
 
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)
