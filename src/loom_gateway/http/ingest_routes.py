@@ -132,8 +132,13 @@ _WANTED = frozenset({b"x-api-key", b"authorization", b"content-type", b"content-
 
 
 def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
-    """The few request headers ingestion reads (ASGI names them in lower case)."""
-    return {name.decode(): value.decode("latin-1") for name, value in raw if name in _WANTED}
+    """The few request headers ingestion reads (ASGI names them in lower case); of a repeated
+    one, the first, as Litestar's ``Headers.get`` gives it."""
+    found: dict[str, str] = {}
+    for name, value in raw:
+        if name in _WANTED:
+            found.setdefault(name.decode(), value.decode("latin-1"))
+    return found
 
 
 async def _body(receive: Receive, content_length: str | None, limit: int) -> bytes:
