@@ -102,12 +102,16 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         # instead of 700: the collector otherwise ran every few requests over the in-flight
         # requests' readings (all alive, nothing to collect): 6-10% of a batch's CPU, measured.
         # The request path makes no reference cycles worth collecting sooner.
+        thresholds = gc.get_threshold()
         gc.collect()
         gc.freeze()
         gc.set_threshold(_GC_YOUNG_OBJECTS, 10, 10)
         try:
             yield
         finally:
+            # As before start-up (an app started again in the same process, as tests do).
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
             readiness.hold("shutdown", "shutting down")
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
