@@ -1,12 +1,19 @@
-"""Loom Gateway benchmark: the gateway beside the bare-framework ceiling, on one machine, in one run.
+"""Loom Gateway benchmark: the gateway beside its ceilings, on one machine, in one run.
 
-    python -m benchmarks.run [--workers 2] [--duration 15] [--connections 16] [--soak 0]
+    python -m benchmarks.run [--workers 2] [--duration 10] [--rounds 3] [--connections 16] [--soak 0]
 
-Starts an embedded broker, measures the bare Litestar app (parse the body, answer 202) and the
-gateway (validate, publish, wait for Kafka's acknowledgement) with wrk, single readings and
-batches of 100, then counts the records in Kafka to show that every acknowledged reading
-landed. Prints requests/s, readings/s, p50/p99, CPU per request, peak RSS per worker and
-the ratios to the ceiling. Benchmarks are not tests: nothing here asserts a time.
+Starts an embedded broker and measures with wrk, for single readings and arrays of 100:
+
+- the bare Litestar app (parse the body, answer 202: what the server and framework cost);
+- the gateway (validate, authenticate, publish, wait for Kafka's acknowledgement) and the
+  acknowledged-minimal app (``benchmarks/minimal_app.py``: parse, produce every reading as the
+  gateway does, wait for every delivery report, answer 202), in alternating rounds on the same
+  server, worker count and broker;
+- the gateway with Kafka stubbed (diagnostic).
+
+Then counts the records in Kafka to show that every acknowledged reading landed. Prints
+requests/s, readings/s, p50/p99, worker and broker CPU µs per reading, peak RSS per worker and
+the ratios to the ceilings. Benchmarks are not tests: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,8 +32,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import confluent_kafka
+import confluent_kafka.admin
 
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from tests.support.kafka import read_topic
@@ -55,12 +67,15 @@ class Phase:
     seconds: float
     p50_ms: float
     p99_ms: float
-    cpu_ms_per_request: float
-    broker_cpu_ms_per_request: float
+    cpu_s: float
+    """CPU seconds of the server's worker processes (every thread: librdkafka's included)."""
+    broker_cpu_s: float
     """The broker's CPU: it shares the cores with everything measured."""
     peak_rss_mb: list[float]
     warmup_acknowledged: int
     """Readings acknowledged during the 2 s warm-up (they land in Kafka too)."""
+    rounds: list[float] = field(default_factory=list)
+    """Readings/s of each round, when the row combines alternating rounds."""
 
     @property
     def requests_per_s(self) -> float:
@@ -74,54 +89,46 @@ class Phase:
     def acknowledged(self) -> int:
         return (self.requests - self.non2xx) * self.batch
 
+    @property
+    def cpu_us_per_reading(self) -> float:
+        return 1e6 * self.cpu_s / max(self.requests * self.batch, 1)
+
+    @property
+    def broker_cpu_us_per_reading(self) -> float:
+        return 1e6 * self.broker_cpu_s / max(self.requests * self.batch, 1)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=15, help="seconds per phase")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per phase and round")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating gateway/acknowledged-minimal rounds per load"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections for single readings")
     parser.add_argument("--batch-connections", type=int, default=8)
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument(
         "--soak", type=int, default=0, help="seconds of sustained single-reading load, RSS sampled"
     )
+    parser.add_argument(
+        "--skip-bare", action="store_true", help="leave out the bare ceiling and the Kafka-stubbed diagnostic"
+    )
     arguments = parser.parse_args()
+    if arguments.workers < 1 or arguments.rounds < 1 or arguments.duration < 1:
+        parser.error("--workers, --rounds and --duration must be at least 1")
     wrk = _wrk()
 
     codegen_s = _time_codegen()
     results: list[Phase] = []
     with EmbeddedBroker(free_port()) as broker:
-        with _server(
-            [
-                "-m",
-                "granian",
-                "--interface",
-                "asgi",
-                "--factory",
-                "--workers",
-                str(arguments.workers),
-                "--no-ws",
-                "--log-level",
-                "warning",
-                "benchmarks.bare_app:create_app",
-            ],
-            {},
-            "/",
-        ) as bare:
-            results.append(
-                _load(
-                    wrk,
-                    bare,
-                    "bare ceiling, single",
-                    "single.lua",
-                    arguments.connections,
-                    arguments.duration,
-                    1,
-                    broker,
+        if not arguments.skip_bare:
+            with _granian("benchmarks.bare_app:create_app", arguments.workers, {}, "/") as bare:
+                results.append(
+                    _load(wrk, bare, BARE, "single.lua", arguments.connections, arguments.duration, 1, broker)
                 )
-            )
         prefix = f"bench{uuid.uuid4().hex[:6]}."
         environment = {
             "LOOM_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
@@ -131,69 +138,125 @@ def main() -> None:
             # Authentication stays on: it is part of the hot path (the wrk scripts send this key).
             "LOOM_API_KEYS": json.dumps({"loom-benchmark-key-0123456789": "*"}),
         }
+        gps_topic = f"{prefix}device.sensor.gps.raw"
+        minimal_topic = f"{prefix}bench.minimal.gps"
         with _server(["-m", "loom_gateway", "serve"], environment, "/readyz") as gateway:
-            results.append(
-                _load(
-                    wrk,
-                    gateway,
-                    "gateway, single",
-                    "single.lua",
-                    arguments.connections,
-                    arguments.duration,
-                    1,
-                    broker,
+            _create_like(broker.bootstrap_servers, minimal_topic, gps_topic)
+            minimal_environment = {
+                "LOOM_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+                "LOOM_BENCH_MINIMAL_TOPIC": minimal_topic,
+            }
+            with _granian(
+                "benchmarks.minimal_app:create_app", arguments.workers, minimal_environment, "/"
+            ) as minimal:
+                loads = [
+                    ("single", "single.lua", arguments.connections, 1),
+                    (
+                        f"arrays of {arguments.batch}",
+                        "batch.lua",
+                        arguments.batch_connections,
+                        arguments.batch,
+                    ),
+                ]
+                for label, script, connections, batch in loads:
+                    # Alternating rounds: the machine's drift (other tenants, the broker's
+                    # growing log) falls on both alike.
+                    rounds: dict[str, list[Phase]] = {GATEWAY: [], MINIMAL: []}
+                    for number in range(arguments.rounds):
+                        for kind, server in ((GATEWAY, gateway), (MINIMAL, minimal)):
+                            rounds[kind].append(
+                                _load(
+                                    wrk,
+                                    server,
+                                    f"{kind}, {label}",
+                                    script,
+                                    connections,
+                                    arguments.duration,
+                                    batch,
+                                    broker,
+                                    warmup=number == 0,
+                                )
+                            )
+                    results += [_combine(rounds[MINIMAL]), _combine(rounds[GATEWAY])]
+                soak = _soak(wrk, gateway, arguments) if arguments.soak else None
+        if not arguments.skip_bare:
+            # Diagnostic: the same gateway with publishing stubbed, to split the gap to the ceiling
+            # into "the gateway's own work" and "waiting for Kafka". Its readings never reach Kafka.
+            with _granian(
+                "benchmarks.no_kafka_app:create_app",
+                arguments.workers,
+                {**environment, "LOOM_KAFKA_TOPIC_PREFIX": "stub."},
+                "/readyz",
+            ) as stub:
+                results.append(
+                    _load(
+                        wrk, stub, STUBBED, "single.lua", arguments.connections, arguments.duration, 1, broker
+                    )
                 )
+        landed = len(
+            read_topic(
+                broker.bootstrap_servers,
+                gps_topic,
+                timeout_s=300,
+                expected=_acknowledged(results, soak),
             )
-            results.append(
-                _load(
-                    wrk,
-                    gateway,
-                    f"gateway, batches of {arguments.batch}",
-                    "batch.lua",
-                    arguments.batch_connections,
-                    arguments.duration,
-                    arguments.batch,
-                    broker,
-                )
-            )
-            soak = _soak(wrk, gateway, arguments) if arguments.soak else None
-        # Diagnostic: the same gateway with publishing stubbed, to split the gap to the ceiling
-        # into "the gateway's own work" and "waiting for Kafka". Its readings never reach Kafka.
-        stub_arguments = [
+        )
+    _report(results, arguments, codegen_s, gateway.ready_s, landed, soak)
+
+
+BARE = "bare ceiling, single"
+MINIMAL = "acknowledged-minimal"
+GATEWAY = "gateway"
+STUBBED = "diagnostic: Kafka stubbed, single"
+
+
+def _granian(factory: str, workers: int, environment: dict[str, str], ready_path: str) -> Any:
+    return _server(
+        [
             "-m",
             "granian",
             "--interface",
             "asgi",
             "--factory",
             "--workers",
-            str(arguments.workers),
+            str(workers),
             "--no-ws",
             "--log-level",
             "warning",
-            "benchmarks.no_kafka_app:create_app",
-        ]
-        with _server(stub_arguments, {**environment, "LOOM_KAFKA_TOPIC_PREFIX": "stub."}, "/readyz") as stub:
-            results.append(
-                _load(
-                    wrk,
-                    stub,
-                    "diagnostic: Kafka stubbed, single",
-                    "single.lua",
-                    arguments.connections,
-                    arguments.duration,
-                    1,
-                    broker,
-                )
-            )
-        landed = len(
-            read_topic(
-                broker.bootstrap_servers,
-                f"{prefix}device.sensor.gps.raw",
-                timeout_s=300,
-                expected=_acknowledged(results, soak),
-            )
-        )
-    _report(results, arguments, codegen_s, gateway.ready_s, landed, soak)
+            factory,
+        ],
+        environment,
+        ready_path,
+    )
+
+
+def _create_like(bootstrap_servers: str, topic: str, like: str) -> None:
+    """``topic`` with as many partitions as ``like`` (Tansu would auto-create it with 4)."""
+    admin = confluent_kafka.admin.AdminClient({"bootstrap.servers": bootstrap_servers})
+    partitions = len(admin.list_topics(like, timeout=10).topics[like].partitions)
+    futures = admin.create_topics([confluent_kafka.admin.NewTopic(topic, partitions, 1)])
+    futures[topic].result(timeout=10)
+
+
+def _combine(rounds: list[Phase]) -> Phase:
+    """One row for a phase's rounds: totals summed; p50/p99 the median of the rounds' own."""
+    first = rounds[0]
+    requests = sum(phase.requests for phase in rounds)
+    return Phase(
+        name=first.name,
+        batch=first.batch,
+        requests=requests,
+        non2xx=sum(phase.non2xx for phase in rounds),
+        errors=sum(phase.errors for phase in rounds),
+        seconds=sum(phase.seconds for phase in rounds),
+        p50_ms=statistics.median(phase.p50_ms for phase in rounds),
+        p99_ms=statistics.median(phase.p99_ms for phase in rounds),
+        cpu_s=sum(phase.cpu_s for phase in rounds),
+        broker_cpu_s=sum(phase.broker_cpu_s for phase in rounds),
+        peak_rss_mb=[max(values) for values in zip(*(phase.peak_rss_mb for phase in rounds), strict=True)],
+        warmup_acknowledged=sum(phase.warmup_acknowledged for phase in rounds),
+        rounds=[phase.readings_per_s for phase in rounds],
+    )
 
 
 @dataclass(slots=True)
@@ -249,8 +312,10 @@ def _load(
     duration: int,
     batch: int,
     broker: EmbeddedBroker,
+    *,
+    warmup: bool = True,
 ) -> Phase:
-    warmup = _run_wrk(wrk, server, script, connections, 2, batch)
+    warmed = _run_wrk(wrk, server, script, connections, 2, batch) if warmup else None
     workers = server.workers()
     broker_pids = [broker.pid] if broker.pid is not None else []
     before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
@@ -266,10 +331,10 @@ def _load(
         seconds=stats["duration_us"] / 1e6,
         p50_ms=stats["p50_us"] / 1000,
         p99_ms=stats["p99_us"] / 1000,
-        cpu_ms_per_request=1000 * cpu_s / max(stats["requests"], 1),
-        broker_cpu_ms_per_request=1000 * broker_cpu_s / max(stats["requests"], 1),
+        cpu_s=cpu_s,
+        broker_cpu_s=broker_cpu_s,
         peak_rss_mb=[_status_kb(pid, "VmHWM") / 1024 for pid in workers],
-        warmup_acknowledged=(warmup["requests"] - warmup["non2xx"]) * batch,
+        warmup_acknowledged=0 if warmed is None else (warmed["requests"] - warmed["non2xx"]) * batch,
     )
 
 
@@ -340,23 +405,34 @@ def _report(
     landed: int,
     soak: tuple[int, list[list[float]]] | None,
 ) -> None:
-    ceiling = results[0]
+    bare = next((phase for phase in results if phase.name.startswith(BARE)), None)
     print(
         f"\nLoom Gateway benchmark — {os.cpu_count()} CPUs, {arguments.workers} workers, "
-        f"{arguments.duration}s per phase, wrk -t2"
+        f"{arguments.rounds} alternating rounds of {arguments.duration}s per load, wrk -t2"
     )
     print(
-        f"{'phase':32} {'req/s':>9} {'readings/s':>11} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/req':>10} "
-        f"{'broker ms/req':>13} {'peak RSS MB/worker':>19} {'non-2xx':>8} {'vs ceiling':>10}"
+        f"{'phase':38} {'req/s':>8} {'readings/s':>10} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'worker CPU µs/reading':>21} {'broker CPU µs/reading':>21} {'peak RSS MB/worker':>18} "
+        f"{'non-2xx':>7} {'vs ack-minimal':>14} {'vs bare':>7}"
     )
     for phase in results:
-        ratio = phase.requests_per_s / ceiling.requests_per_s
         rss = "/".join(f"{value:.0f}" for value in phase.peak_rss_mb)
+        minimal = _minimal_of(results, phase)
+        versus_minimal = f"{phase.readings_per_s / minimal.readings_per_s:.2f}" if minimal else "-"
+        single = bare is not None and phase.batch == 1
+        versus_bare = f"{phase.requests_per_s / bare.requests_per_s:.2f}" if bare and single else "-"
         print(
-            f"{phase.name:32} {phase.requests_per_s:9.0f} {phase.readings_per_s:11.0f} {phase.p50_ms:7.2f} "
-            f"{phase.p99_ms:7.2f} {phase.cpu_ms_per_request:10.3f} {phase.broker_cpu_ms_per_request:13.3f} "
-            f"{rss:>19} {phase.non2xx:8d} {ratio:10.2f}"
+            f"{phase.name:38} {phase.requests_per_s:8.0f} {phase.readings_per_s:10.0f} {phase.p50_ms:7.2f} "
+            f"{phase.p99_ms:7.2f} {phase.cpu_us_per_reading:21.1f} {phase.broker_cpu_us_per_reading:21.1f} "
+            f"{rss:>18} {phase.non2xx + phase.errors:7d} {versus_minimal:>14} {versus_bare:>7}"
         )
+    for phase in results:
+        minimal = _minimal_of(results, phase)
+        if minimal is not None and phase is not minimal and phase.rounds:
+            ratios = ", ".join(
+                f"{ours / theirs:.2f}" for ours, theirs in zip(phase.rounds, minimal.rounds, strict=True)
+            )
+            print(f"{phase.name}: gateway ÷ acknowledged-minimal per round: {ratios}")
     acknowledged = _acknowledged(results, soak)
     verdict = "every acknowledged reading landed" if landed >= acknowledged else "READINGS MISSING"
     print(
@@ -366,15 +442,26 @@ def _report(
     print(f"gateway start to ready: {ready_s:.2f} s; python -m codegen generate: {codegen_s:.2f} s")
     if soak:
         first, last = soak[1][0], soak[1][-1]
+        peak = [max(values) for values in zip(*soak[1], strict=True)]
         print(
             f"soak {arguments.soak}s: RSS per worker {' / '.join(f'{v:.0f}' for v in first)} MB → "
-            f"{' / '.join(f'{v:.0f}' for v in last)} MB over {len(soak[1])} samples"
+            f"{' / '.join(f'{v:.0f}' for v in last)} MB over {len(soak[1])} samples "
+            f"(peak {' / '.join(f'{v:.0f}' for v in peak)} MB)"
         )
+
+
+def _minimal_of(results: list[Phase], phase: Phase) -> Phase | None:
+    """The acknowledged-minimal row measured with the same load as ``phase`` (None for the others)."""
+    if not (phase.name.startswith(GATEWAY) or phase.name.startswith(MINIMAL)):
+        return None
+    return next(
+        (other for other in results if other.name.startswith(MINIMAL) and other.batch == phase.batch), None
+    )
 
 
 def _acknowledged(results: list[Phase], soak: tuple[int, list[list[float]]] | None) -> int:
     """Every reading the gateway acknowledged, warm-ups and soak included (the ceiling publishes none)."""
-    gateway = [phase for phase in results if phase.name.startswith("gateway")]
+    gateway = [phase for phase in results if phase.name.startswith(GATEWAY)]
     return sum(p.acknowledged + p.warmup_acknowledged for p in gateway) + (soak[0] if soak else 0)
 
 

@@ -20,6 +20,8 @@ function init(args)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["X-API-Key"] = "loom-benchmark-key-0123456789"
+  -- Tracing is on: the gateway copies a valid traceparent into every record's headers.
+  wrk.headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 end
 
 function request()

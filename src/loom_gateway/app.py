@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -15,7 +16,7 @@ from loom_gateway import __version__
 from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.devices import DeviceRegistry, device_handlers
 from loom_gateway.errors import ConfigurationError
-from loom_gateway.http.auth import key_guard, request_authenticator
+from loom_gateway.http.auth import header_authenticator, key_guard, request_authenticator
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import metrics_lifespan, operations_handlers
@@ -41,12 +42,14 @@ __all__ = ["create_app", "create_app_from_env"]
 
 logger = logging.getLogger(__name__)
 
+_GC_YOUNG_OBJECTS = 20_000
+
 
 def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     """The gateway for ``catalog``; nothing connects to Kafka until the app starts."""
     catalog = catalog.renamed(settings.topic_name)
-    authenticate = request_authenticator(settings.authenticator())
-    guard = key_guard(authenticate)
+    authenticator = settings.authenticator()
+    guard = key_guard(request_authenticator(authenticator))
     readiness = Readiness(TOPICS_HOLDER)
     metrics = Metrics(multiprocess_dir())
     publisher = Publisher(
@@ -94,9 +97,21 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
             # The registry reads its topics once the bootstrap has ensured them; shielded, so
             # that stopping the registry does not cancel the bootstrap.
             devices.start(asyncio.shield(bootstrap))
+        # What start-up built (catalog, models, routes, clients) lives as long as the process:
+        # frozen out of the cyclic collector's sight. And a young generation of 20,000 objects
+        # instead of 700: the collector otherwise ran every few requests over the in-flight
+        # requests' readings (all alive, nothing to collect): 6-10% of a batch's CPU, measured.
+        # The request path makes no reference cycles worth collecting sooner.
+        thresholds = gc.get_threshold()
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(_GC_YOUNG_OBJECTS, 10, 10)
         try:
             yield
         finally:
+            # As before start-up (an app started again in the same process, as tests do).
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
             readiness.hold("shutdown", "shutting down")
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -126,7 +141,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 ingestors,
                 dispatchers,
                 readiness,
-                authenticate,
+                header_authenticator(authenticator),
                 guard,
                 InFlightLimit(settings.max_in_flight_requests),
                 _quarantine(settings, catalog, publisher, metrics),

@@ -29,6 +29,17 @@ class ExpiringKeys(Generic[K]):
         while len(self._expiry) > self._max_entries:
             self._expiry.popitem(last=False)
 
+    def add_all(self, keys: list[K]) -> None:
+        """``add`` for several keys at once (one clock read)."""
+        expires = self._clock() + self._window_s
+        expiry = self._expiry
+        for key in keys:
+            if key in expiry:
+                expiry.move_to_end(key)
+            expiry[key] = expires
+        while len(expiry) > self._max_entries:
+            expiry.popitem(last=False)
+
     def expire(self) -> None:
         """Forget what is older than the window (insertion order is expiry order)."""
         now = self._clock()

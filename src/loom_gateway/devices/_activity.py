@@ -53,14 +53,19 @@ class ActivityCounter:
 
     def seen(self, device_id: str, data_type: str, at: float, readings: int = 1) -> None:
         """Accepted readings of ``data_type`` (qualified name) at ``at`` (epoch seconds)."""
+        self.seen_many({device_id: readings}, data_type, at)
+
+    def seen_many(self, readings: Mapping[str, int], data_type: str, at: float) -> None:
+        """``seen`` for the devices of one request (readings by device id), under one lock."""
         with self._lock:
-            counts = self._counts.get(device_id)
-            if counts is None:
-                counts = self._counts[device_id] = {}
-            counts[data_type] = counts.get(data_type, 0) + readings
-            if at > self._last_seen.get(device_id, 0.0):
-                self._last_seen[device_id] = at
-            self._changed.add(device_id)
+            for device_id, count in readings.items():
+                counts = self._counts.get(device_id)
+                if counts is None:
+                    counts = self._counts[device_id] = {}
+                counts[data_type] = counts.get(data_type, 0) + count
+                if at > self._last_seen.get(device_id, 0.0):
+                    self._last_seen[device_id] = at
+                self._changed.add(device_id)
 
     def seed(self, slot: Slot) -> None:
         """Carry on from a slot this replica id wrote before (a restart with a fixed replica id)."""

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
@@ -217,6 +217,9 @@ class DeviceRegistry:
 
     def seen(self, device_id: str, data_type: DataType, readings: int = 1) -> None:
         self._counter.seen(device_id, data_type.qualified_name, time.time(), readings)
+
+    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+        self._counter.seen_many(readings, data_type.qualified_name, time.time())
 
     # The API --------------------------------------------------------------------------------
 

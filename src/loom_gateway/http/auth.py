@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -11,7 +11,14 @@ from litestar.types import Guard
 
 from loom_gateway.auth import Authenticator, Principal
 
-__all__ = ["Authenticate", "key_guard", "principal_of", "request_authenticator"]
+__all__ = [
+    "Authenticate",
+    "HeaderAuthenticate",
+    "header_authenticator",
+    "key_guard",
+    "principal_of",
+    "request_authenticator",
+]
 
 _STATE_KEY = "loom_principal"
 
@@ -19,9 +26,19 @@ Authenticate = Callable[[ASGIConnection[Any, Any, Any, Any]], Principal | None]
 """The caller of a request (None when auth is disabled); raises 401 for a missing or unknown key."""
 
 
+HeaderAuthenticate = Callable[[Mapping[str, str]], Principal | None]
+"""The same check given the request's headers (lower-case names), for raw ASGI handlers."""
+
+
+def header_authenticator(authenticator: Authenticator | None) -> HeaderAuthenticate:
+    """Called by the ingestion handlers with the headers they picked from the ASGI scope."""
+    if authenticator is None:
+        return lambda _: None
+    return authenticator.authenticate
+
+
 def request_authenticator(authenticator: Authenticator | None) -> Authenticate:
-    """Called by the ingestion handlers before they read the body. Not a Litestar guard on that
-    path: Litestar copies the route handler for every guard call, a cost paid per reading."""
+    """For the routes that run a guard (see ``key_guard``)."""
     if authenticator is None:
         return lambda _: None
     return lambda connection: authenticator.authenticate(connection.headers)

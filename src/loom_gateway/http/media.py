@@ -9,14 +9,21 @@ from litestar import Request, Response
 
 from loom_gateway.errors import UnsupportedMediaType
 
-__all__ = ["JSON_MEDIA_TYPE", "json_response", "require_json"]
+__all__ = ["JSON_MEDIA_TYPE", "json_response", "require_json", "require_json_media_type"]
 
 JSON_MEDIA_TYPE = "application/json"
 
 
 def require_json(request: Request[Any, Any, Any], what: str) -> None:
     """Refuse (415) a body that is not ``application/json`` or ``application/*+json``."""
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    require_json_media_type(request.headers.get("content-type", ""), what)
+
+
+def require_json_media_type(content_type: str, what: str) -> None:
+    """``require_json`` given the Content-Type header's value."""
+    if content_type == JSON_MEDIA_TYPE:  # what nearly every client sends
+        return
+    media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type != "application/json" and not (
         media_type.startswith("application/") and media_type.endswith("+json")
     ):

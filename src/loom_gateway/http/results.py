@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Response
 
 from loom_gateway.errors import BatchFailed, InvalidReading, LoomError
-from loom_gateway.http.media import json_response
+from loom_gateway.http.media import JSON_MEDIA_TYPE
 from loom_gateway.ingest.service import Outcome, Result
 
-__all__ = ["accepted_reading", "result_response"]
+__all__ = ["accepted_reading", "result_answer", "result_response"]
 
 
 def accepted_reading(outcome: Outcome) -> dict[str, Any]:
@@ -25,8 +26,14 @@ def accepted_reading(outcome: Outcome) -> dict[str, Any]:
 
 def result_response(result: Result) -> Response[bytes]:
     """202 when every reading landed; 207 when some were refused; raises otherwise."""
+    status, body = result_answer(result)
+    return Response(body, status_code=status, media_type=JSON_MEDIA_TYPE)
+
+
+def result_answer(result: Result) -> tuple[int, bytes]:
+    """``result_response`` as a status and a JSON body, for handlers that answer in raw ASGI."""
     if not result.is_array:
-        return json_response(accepted_reading(result.outcomes[0]), 202)
+        return 202, msgspec.json.encode(accepted_reading(result.outcomes[0]))
     accepted = sum(1 for outcome in result.outcomes if outcome.error is None)
     failed = [outcome.error for outcome in result.outcomes if outcome.error is not None]
     summary: dict[str, object] = {
@@ -44,8 +51,8 @@ def result_response(result: Result) -> Response[bytes]:
         raise BatchFailed(unavailable, summary)
     if failed and accepted == 0:
         raise BatchFailed(failed[0], summary, refused=True)
-    return json_response(
-        {"status": "success" if not failed else "partial", **summary}, 202 if not failed else 207
+    return 202 if not failed else 207, msgspec.json.encode(
+        {"status": "success" if not failed else "partial", **summary}
     )
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from loom_gateway.errors import Overloaded, RateLimited
 
@@ -24,15 +23,18 @@ class InFlightLimit:
         self._limit = limit
         self._in_flight = 0
 
-    @contextmanager
-    def admit(self) -> Iterator[None]:
+    def admit(self) -> InFlightLimit:
+        """``with limit.admit():`` around a request's ingestion; raises Overloaded beyond the limit.
+        A plain context manager, not ``@contextmanager``: its generator cost ~3 µs per request."""
+        return self
+
+    def __enter__(self) -> None:
         if self._in_flight >= self._limit:
             raise Overloaded(f"{self._in_flight} requests already in flight on this worker")
         self._in_flight += 1
-        try:
-            yield
-        finally:
-            self._in_flight -= 1
+
+    def __exit__(self, *_: object) -> None:
+        self._in_flight -= 1
 
 
 class DeviceRateLimiter:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from loom_gateway.errors import LoomError
 from loom_gateway.expiring import ExpiringKeys
@@ -44,6 +44,23 @@ class RecentMessages:
             future = self._in_flight[key] = asyncio.get_running_loop().create_future()
         return future
 
+    def claim(self, keys: Sequence[DedupeKey | None]) -> dict[int, asyncio.Future[LoomError | None] | None]:
+        """One request's readings (their keys; None: not to be checked): the retries among them,
+        by index, each with its first attempt's outcome (None when Kafka has it already). The
+        others are started: a retry arriving meanwhile waits for them. One call per request."""
+        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
+        acknowledged, in_flight = self._acknowledged, self._in_flight
+        for index, key in enumerate(keys):
+            if key is None:
+                continue
+            if key in acknowledged:
+                retries[index] = None
+            elif key in in_flight:
+                retries[index] = self.in_flight(key)
+            else:
+                in_flight[key] = None
+        return retries
+
     def start(self, key: DedupeKey) -> None:
         self._in_flight[key] = None
 
@@ -54,6 +71,20 @@ class RecentMessages:
             future.set_result(error)
         if error is None:
             self._acknowledged.add(key)
+
+    def finish_all(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
+        """``finish`` for one request's first attempts (keys None: ids the gateway made, not kept)."""
+        in_flight = self._in_flight
+        acknowledged: list[DedupeKey] = []
+        for key, error in outcomes:
+            if key is None:
+                continue
+            future = in_flight.pop(key, None)
+            if future is not None and not future.done():
+                future.set_result(error)
+            if error is None:
+                acknowledged.append(key)
+        self._acknowledged.add_all(acknowledged)
 
     def expire(self) -> None:
         """Forget what is older than the window: once per request, not per reading."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Protocol
@@ -36,8 +36,8 @@ class DeviceGate(Protocol):
     def check(self, device_id: str) -> None:
         """Raise (a LoomError) when this device may not write, e.g. because it was deleted."""
 
-    def seen(self, device_id: str, data_type: DataType, readings: int = 1) -> None:
-        """Accepted readings: count them towards the device's activity."""
+    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+        """Accepted readings of one request, by device id: count them towards each device's activity."""
 
 
 class Outcome(NamedTuple):
@@ -114,13 +114,13 @@ class Settler:
         finally:
             # Whatever happened, release the retries waiting on these first attempts.
             if self._recent is not None:
-                for first, error in zip(publishable, errors, strict=True):
-                    if first.dedupe_key is not None:
-                        self._recent.finish(first.dedupe_key, error)
+                self._recent.finish_all(
+                    [(first.dedupe_key, error) for first, error in zip(publishable, errors, strict=True)]
+                )
         failures = iter(errors)
         outcomes = []
-        # Counted once per request, not per reading: a batch is mostly one device and type.
-        accepted: dict[tuple[DataType, str], int] = {}
+        # Counted once per request, not per reading: metrics per data type, activity per device.
+        accepted: dict[DataType, dict[str, int]] = {}
         for index, item in enumerate(items):
             if isinstance(item, LoomError):
                 outcomes.append(Outcome(None, None, None, item))
@@ -134,35 +134,27 @@ class Settler:
                 continue
             error = next(failures)
             if error is None:
-                key = (item.data_type, item.device_id)
-                accepted[key] = accepted.get(key, 0) + 1
+                devices = accepted.get(item.data_type)
+                if devices is None:
+                    devices = accepted[item.data_type] = {}
+                devices[item.device_id] = devices.get(item.device_id, 0) + 1
             else:
                 self._metrics.count(item.data_type, error)
             outcomes.append(Outcome(item.message_id, item.trace_id, item.record.topic, error))
-        for (data_type, device_id), count in accepted.items():
-            self._metrics.count(data_type, None, count)
+        for data_type, devices in accepted.items():
+            self._metrics.count(data_type, None, sum(devices.values()))
             if self._devices is not None:
-                self._devices.seen(device_id, data_type, count)
+                self._devices.seen_many(data_type, devices)
         return outcomes
 
     def _retries(
         self, items: Sequence[Prepared | LoomError]
     ) -> dict[int, asyncio.Future[LoomError | None] | None]:
         """Readings not to publish: index → the first attempt's outcome, None when acknowledged already."""
-        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
         if self._recent is None:
-            return retries
+            return {}
         self._recent.expire()
-        for index, item in enumerate(items):
-            if not isinstance(item, Prepared) or item.dedupe_key is None:
-                continue
-            if self._recent.acknowledged(item.dedupe_key):
-                retries[index] = None
-            elif (first := self._recent.in_flight(item.dedupe_key)) is not None:
-                retries[index] = first
-            else:
-                self._recent.start(item.dedupe_key)
-        return retries
+        return self._recent.claim([item.dedupe_key if isinstance(item, Prepared) else None for item in items])
 
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)

@@ -39,14 +39,24 @@ _RULES = {
 # section 6), and an exponent of three digits may be beyond a double. pydantic's parser takes
 # all three (as nan/inf), and the models would publish them as null. A match (a string that
 # merely says "NaN" included) only sends the body through the exact check below. The literals
-# are looked for with `in` (a C substring search): one regex for all three took twice as long.
-_LARGE_EXPONENT = re.compile(rb"[eE][+-]?[0-9]{3}")
+# are looked for with `in` (a C substring search). For exponents, the body is first mapped
+# (bytes.translate, in C) so that every digit reads 0 and every character that can end a number
+# reads ","; a number with a large exponent then contains "0e000" or "0e+000", found with `in`,
+# and only then is the regex run, which also wants the number to end there (so the hex digits
+# of a UUID, "3e456-", are not taken for one). A regex over the raw body took 2.5 µs per
+# reading of a batch, and matched most random UUIDs.
+_NUMBERS = bytes.maketrans(b"0123456789E\t\n\r }]", b"0000000000e,,,,,,")
+_LARGE_EXPONENT = re.compile(rb"0e\+?000+,")
 
 
 def require_finite_numbers(body: bytes) -> None:
     """Refuse (400) a body with NaN, Infinity, or a number too large for a double."""
-    if b"NaN" not in body and b"Infinity" not in body and _LARGE_EXPONENT.search(body) is None:
-        return
+    if b"NaN" not in body and b"Infinity" not in body:
+        numbers = body.translate(_NUMBERS)
+        if (b"0e000" not in numbers and b"0e+000" not in numbers) or _LARGE_EXPONENT.search(
+            numbers + b","
+        ) is None:
+            return
     try:
         document = pydantic_core.from_json(body, allow_inf_nan=False)
     except ValueError as error:

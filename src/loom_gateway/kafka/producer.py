@@ -7,9 +7,11 @@ each report to the event loop, where it settles the future the request is waitin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 _POLL_INTERVAL_S = 0.1
 # Added to the delivery timeout before giving up on a report that never came.
 _REPORT_GRACE_S = 5.0
+# How often the requests still waiting are checked against that deadline.
+_SWEEP_INTERVAL_S = 0.5
 
 
 class Publisher:
@@ -52,11 +56,15 @@ class Publisher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._finished = _Finished()
         self._trouble: str | None = None
+        # Requests waiting for reports, oldest first (one timeout for all: deadline order).
+        self._waiting: deque[tuple[float, _DeliveryGroup]] = deque()
+        self._sweeper: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for codec in sorted(set(self._codec_of.values())):
             self._lanes[codec] = self._open_lane(codec)
+        self._sweeper = self._loop.create_task(self._sweep(), name="kafka-report-deadlines")
 
     async def close(self, timeout_s: float = 10.0) -> int:
         """Flush what is queued, stop polling; returns how many records were left undelivered."""
@@ -65,6 +73,11 @@ class Publisher:
             left += await asyncio.to_thread(lane.producer.flush, timeout_s)
             await asyncio.to_thread(lane.stop, timeout_s)
         self._lanes.clear()
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
         if left:
             logger.error("%d record(s) were not delivered before shutdown", left)
         return left
@@ -122,19 +135,24 @@ class Publisher:
         """
         outcomes: list[LoomError | None] = [None] * len(records)
         group = _DeliveryGroup(
-            self._finished, outcomes, self._running_loop().create_future(), self._observe_delivery
+            self._finished,
+            outcomes,
+            self._running_loop().create_future(),
+            len(records),
+            self._observe_delivery,
         )
+        lanes, codec_of, report = self._lanes, self._codec_of, group.report
         for index, record in enumerate(records):
-            # Expected before produce(): the poll thread may report the delivery before
-            # produce() even returns, and a report for an unexpected record would be lost.
-            group.expect(index)
+            # The group expects a report for every record from the start: a report may come
+            # before produce() even returns, and the group is complete only when each record
+            # was reported or refused.
             try:
-                self._lanes[self._codec_of[record.topic]].producer.produce(
+                lanes[codec_of[record.topic]].producer.produce(
                     record.topic,
                     value=record.value,
                     key=record.key,
                     headers=record.headers,
-                    on_delivery=partial(group.report, index),
+                    on_delivery=partial(report, index),
                 )
             except BufferError:
                 group.refused(index, Overloaded("the producer queue is full"))
@@ -150,17 +168,24 @@ class Publisher:
         return outcomes
 
     async def _settled(self, group: _DeliveryGroup) -> None:
-        if group.seal():
+        if not group.done.done():
+            # No timer per request (asyncio keeps a cancelled timer in its heap until it would
+            # have fired): the sweeper gives up on this group once its deadline has passed.
             timeout = self._settings.kafka_delivery_timeout_ms / 1000 + _REPORT_GRACE_S
-            # A timer rather than asyncio.wait_for: measured, wait_for's extra task and shield
-            # cost the request path more than the rest of the wait.
-            give_up = self._running_loop().call_later(
-                timeout, group.abandon, BrokerUnavailable("no delivery report from Kafka in time")
-            )
-            try:
-                await group.done
-            finally:
-                give_up.cancel()
+            self._waiting.append((time.monotonic() + timeout, group))
+            await group.done
+
+    async def _sweep(self) -> None:
+        """Every ``_SWEEP_INTERVAL_S``: forget the settled requests at the head of the queue, fail
+        the records of those whose deadline passed without every report."""
+        waiting = self._waiting
+        while True:
+            await asyncio.sleep(_SWEEP_INTERVAL_S)
+            now = time.monotonic()
+            while waiting and (waiting[0][1].done.done() or waiting[0][0] <= now):
+                _, group = waiting.popleft()
+                if not group.done.done():
+                    group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
 
     def queued(self) -> int:
         """Records handed to librdkafka and not yet acknowledged or failed."""
@@ -222,51 +247,54 @@ class _Finished:
 
 
 class _DeliveryGroup:
-    """The delivery reports of one ``publish`` call, counted down on the poll threads."""
+    """The delivery reports of one ``publish`` call, counted down on the poll threads.
+
+    No per-record bookkeeping beyond a counter: a lock is taken once per report (on the poll
+    thread, uncontended unless a refusal or a second producer's thread counts at the same time).
+    """
 
     def __init__(
         self,
         finished: _Finished,
         outcomes: list[LoomError | None],
         done: asyncio.Future[None],
+        expected: int,
         observe: Callable[[float], None] | None = None,
     ) -> None:
-        """``observe``: given the seconds from this group's creation to its last delivery report."""
+        """``expected``: records produced, each to be reported or refused; ``observe``: given the
+        seconds from this group's creation to its last delivery report."""
         self._finished = finished
         self._observe = observe
         self._started = time.perf_counter()
         self._outcomes = outcomes
-        self._lock = threading.Lock()  # uncontended unless the records use several producers
-        self._pending: set[int] = set()
-        self._sealed = False
+        self._lock = threading.Lock()
+        self._pending = expected
+        self._reported = bytearray(expected)
+        """1 for each record reported or refused: which ones ``abandon`` fails."""
         self._abandoned = False
         self.done = done
-
-    def expect(self, index: int) -> None:
-        with self._lock:
-            self._pending.add(index)
+        if not expected:
+            done.set_result(None)
 
     def refused(self, index: int, error: LoomError) -> None:
-        """produce() refused the record: no report will come for it."""
+        """produce() refused the record (on the loop): no report will come for it."""
+        self._outcomes[index] = error
+        self._reported[index] = 1
         with self._lock:
-            self._pending.discard(index)
-            self._outcomes[index] = error
-
-    def seal(self) -> bool:
-        """No more records; True when there are reports to wait for."""
-        with self._lock:
-            self._sealed = True
-            return bool(self._pending)
+            self._pending -= 1
+            finished = not self._pending
+        if finished and not self.done.done():
+            # Every other record was reported already; we are on the loop.
+            self.done.set_result(None)
 
     def report(self, index: int, error: confluent_kafka.KafkaError | None, _message: object) -> None:
         """Delivery callback, on a poll thread."""
+        if error is not None and not self._abandoned:
+            self._outcomes[index] = _classify(error)
+        self._reported[index] = 1
         with self._lock:
-            if self._abandoned:
-                return
-            if error is not None:
-                self._outcomes[index] = _classify(error)
-            self._pending.discard(index)
-            finished = self._sealed and not self._pending
+            self._pending -= 1
+            finished = not self._pending and not self._abandoned
         if finished:
             if self._observe is not None:  # on the poll thread, off the event loop
                 self._observe(time.perf_counter() - self._started)
@@ -276,8 +304,9 @@ class _DeliveryGroup:
         """Give up waiting (on the loop): every record without a report counts as failed."""
         with self._lock:
             self._abandoned = True
-            for index in self._pending:
-                self._outcomes[index] = error
+            unreported = [index for index, reported in enumerate(self._reported) if not reported]
+        for index in unreported:  # a late report changes nothing now
+            self._outcomes[index] = error
         if not self.done.done():
             self.done.set_result(None)
 

@@ -39,3 +39,18 @@ def test_adding_again_restarts_the_window_and_the_oldest_go_first_beyond_the_bou
     clock.now += 9
     keys.expire()
     assert ("a" in keys, "c" in keys) == (True, True)  # a was re-added at +5
+
+
+def test_adding_several_at_once_restarts_their_windows_and_keeps_the_bound() -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=10, max_entries=3, clock=clock)
+    keys.add_all(["a", "b"])
+    clock.now += 5
+    keys.add_all(["a", "c", "d"])  # "a" again: now younger than "b"; four keys: "b" goes first
+    assert ["b" in keys, "a" in keys, "c" in keys, "d" in keys] == [False, True, True, True]
+    clock.now += 9
+    keys.expire()
+    assert len(keys) == 3  # all three were added 9 s ago
+    clock.now += 2
+    keys.expire()
+    assert len(keys) == 0

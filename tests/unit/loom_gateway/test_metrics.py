@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 
 from loom_gateway.errors import BrokerUnavailable, ConfigurationError, Overloaded
 from loom_gateway.kafka.records import Record
-from loom_gateway.metrics import Metrics
+from loom_gateway.metrics import Metrics, _ProcessId
 
 
 def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
@@ -123,3 +124,19 @@ def test_multiprocess_mode_needs_the_variable_before_prometheus_client_is_import
     # prometheus_client was imported without PROMETHEUS_MULTIPROC_DIR: its values live in memory.
     with pytest.raises(ConfigurationError, match="PROMETHEUS_MULTIPROC_DIR"):
         Metrics(str(tmp_path))
+
+
+def test_the_cached_process_id_is_this_process_s_and_a_forked_child_s_own() -> None:
+    assert _ProcessId.get() == os.getpid()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child reports what it sees, and exits without running pytest's teardown
+        os.write(write, f"{_ProcessId.get()} {os.getpid()}".encode())
+        os._exit(0)
+    os.close(write)
+    seen, actual = os.read(read, 64).decode().split()
+    os.close(read)
+    os.waitpid(child, 0)
+
+    assert seen == actual
+    assert int(seen) != os.getpid()

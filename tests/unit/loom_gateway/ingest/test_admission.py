@@ -28,6 +28,15 @@ def test_requests_beyond_the_bound_are_shed_and_room_comes_back() -> None:
         pass
 
 
+def test_a_request_that_fails_gives_its_room_back_and_its_error_goes_on() -> None:
+    limit = InFlightLimit(1)
+
+    with pytest.raises(ValueError, match="ingestion failed"), limit.admit():
+        raise ValueError("ingestion failed")
+    with limit.admit():  # the failed request no longer counts
+        pass
+
+
 def test_a_device_gets_its_burst_then_its_rate() -> None:
     clock = Clock()
     limiter = DeviceRateLimiter(rate=2, burst=3, clock=clock)

@@ -66,3 +66,29 @@ def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
     asyncio.run(scenario())
 
     assert [recent.acknowledged(key) for key in keys] == [False, True, True]
+
+
+def test_one_request_claims_its_ids_at_once_and_finishes_them_together() -> None:
+    recent = RecentMessages(window_s=60, max_entries=10)
+    acked, in_flight, new, failed = (("t", name) for name in ("acked", "in-flight", "new", "failed"))
+    failure = BrokerUnavailable("no delivery report from Kafka in time")
+
+    async def scenario() -> tuple[dict[int, object], object]:
+        recent.start(acked)
+        recent.finish(acked, None)
+        recent.start(in_flight)
+        retries = recent.claim([acked, None, in_flight, new, failed])
+        waiter = retries[2]
+        assert isinstance(waiter, asyncio.Future)
+        recent.finish_all([(in_flight, failure), (new, None), (failed, failure), (None, None)])
+        return retries, await waiter
+
+    retries, first_attempt = asyncio.run(scenario())
+
+    assert sorted(retries) == [0, 2]  # the acknowledged id and the one still in flight
+    assert retries[0] is None
+    assert first_attempt is failure
+    assert recent.acknowledged(new)
+    assert not recent.acknowledged(failed)  # a failed first attempt is not remembered
+    assert not recent.acknowledged(in_flight)
+    assert recent.claim([failed, new]) == {1: None}  # a new attempt of a failed id is published

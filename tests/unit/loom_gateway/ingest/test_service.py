@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -413,8 +413,9 @@ class FakeDevices:
         if device_id in self.refused:
             raise Forbidden(f"device {device_id} was deleted")
 
-    def seen(self, device_id: str, data_type: DataType, readings: int = 1) -> None:
-        self.seen_readings += [(device_id, data_type)] * readings
+    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+        for device_id, count in readings.items():
+            self.seen_readings += [(device_id, data_type)] * count
 
 
 def gated_ingest(body: object, publisher: FakePublisher, devices: FakeDevices, metrics: Metrics) -> Result:

@@ -519,6 +519,10 @@ def test_envelope_helper_matches_the_contract_keys() -> None:
         (b'{"a":[1,{"b":-Infinity}]}', "not valid JSON"),
         (b'{"x":1e400}', "the number at /x is too large for a double"),
         (b'[{"v":{"l/x":1E+999}}]', "the number at /0/v/l~1x is too large for a double"),
+        (b"1e400", "the number at / is too large for a double"),
+        (b'{"x": 2.5e0308 }', "the number at /x is too large for a double"),
+        (b'[\n  {"x": 1e1000\n  }\n]', "the number at /0/x is too large for a double"),
+        (b'{"id":"3e456-aa","x":[1e400]}', "the number at /x/0 is too large for a double"),
     ],
 )
 def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> None:
@@ -526,6 +530,16 @@ def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> No
         require_finite_numbers(body)
 
 
-@pytest.mark.parametrize("body", [b'{"s":"NaN and Infinity"}', b'{"x":1e300}', b'{"x":1e-400}', b"[]"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"s":"NaN and Infinity"}',
+        b'{"x":1e300}',
+        b'{"x":1e-400}',
+        b"[]",
+        b'{"x":1.5e308}',
+        b'{"id":"0e3f4c1e-9e12-4e45-8e00-3e456e7890ab"}',
+    ],
+)
 def test_finite_numbers_and_strings_that_look_alike_pass(body: bytes) -> None:
     require_finite_numbers(body)

@@ -8,7 +8,8 @@ import confluent_kafka
 import pytest
 from confluent_kafka import KafkaError
 
-from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
+from loom_gateway.errors import BrokerUnavailable, LoomError, Overloaded, ReadingTooLarge
+from loom_gateway.kafka import producer
 from loom_gateway.kafka.producer import Publisher, _classify, _DeliveryGroup, _Finished, _settle_all
 from loom_gateway.kafka.records import Record
 from loom_gateway.settings import load_settings
@@ -58,16 +59,15 @@ def test_nothing_is_queued_before_start() -> None:
     assert publisher().queued() == 0
 
 
-def test_the_group_settles_once_every_expected_report_is_in() -> None:
+def test_the_group_settles_once_every_record_is_reported_or_refused() -> None:
     async def delivered() -> list[LoomError | None]:
         outcomes: list[LoomError | None] = [None, None, None]
         finished = _Finished()
-        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future())
-        group.expect(0)
-        group.expect(2)
-        assert group.seal()
+        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future(), 3)
         group.report(0, None, None)
+        group.refused(1, Overloaded("the producer queue is full"))
         assert finished.take() == []
+        assert not group.done.done()
         group.report(2, KafkaError(KafkaError._MSG_TIMED_OUT), None)
         handed_over = finished.take()
         assert handed_over == [group.done]
@@ -78,32 +78,28 @@ def test_the_group_settles_once_every_expected_report_is_in() -> None:
     outcomes = asyncio.run(delivered())
 
     assert outcomes[0] is None
-    assert outcomes[1] is None  # never produced: its outcome was the caller's to set
+    assert isinstance(outcomes[1], Overloaded)
     assert isinstance(outcomes[2], BrokerUnavailable)
     assert outcomes[2].detail == "Kafka did not acknowledge the record: Local: Message timed out"
 
 
-def test_reports_before_the_seal_leave_nothing_to_wait_for() -> None:
-    async def early() -> bool:
-        group = _DeliveryGroup(_Finished(), [None], asyncio.get_running_loop().create_future())
-        group.expect(0)
-        group.report(0, None, None)
-        return group.seal()
+def test_a_group_of_no_records_is_settled_at_once() -> None:
+    async def empty() -> bool:
+        return _DeliveryGroup(_Finished(), [], asyncio.get_running_loop().create_future(), 0).done.done()
 
-    assert asyncio.run(early()) is False
+    assert asyncio.run(empty()) is True
 
 
 def test_abandoning_fails_only_the_records_without_a_report_and_ignores_late_ones() -> None:
     async def abandoned() -> list[LoomError | None]:
         outcomes: list[LoomError | None] = [None, None]
-        group = _DeliveryGroup(_Finished(), outcomes, asyncio.get_running_loop().create_future())
-        group.expect(0)
-        group.expect(1)
-        group.seal()
+        finished = _Finished()
+        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future(), 2)
         group.report(0, None, None)
         group.abandon(BrokerUnavailable("no delivery report from Kafka in time"))
         assert group.done.done()  # the waiting request is released
-        group.report(1, None, None)  # too late: stays failed
+        group.report(1, None, None)  # too late: stays failed, and hands nothing over
+        assert finished.take() == []
         return outcomes
 
     outcomes = asyncio.run(abandoned())
@@ -120,17 +116,53 @@ def test_classify_accepts_the_error_a_kafka_exception_carries() -> None:
 
 
 def test_a_report_that_arrives_before_produce_returns_still_counts() -> None:
-    """The poll thread can deliver a report while produce() is still returning: the record
-    must be expected before it is produced, or its report is lost and the request hangs."""
+    """The poll thread can deliver a report while produce() is still returning: the group
+    expects every record from the start, so no report is lost and the request never hangs;
+    a refusal of the last record settles the request on the loop itself."""
 
     async def raced() -> bool:
         outcomes: list[LoomError | None] = [None, None]
         finished = _Finished()
-        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future())
-        group.expect(0)
+        group = _DeliveryGroup(finished, outcomes, asyncio.get_running_loop().create_future(), 2)
         group.report(0, None, None)  # reported at once
-        group.expect(1)
         group.refused(1, BrokerUnavailable("refused by produce()"))
-        return group.seal()
+        assert finished.take() == []  # settled here, not handed to a poll thread
+        return group.done.done()
 
-    assert asyncio.run(raced()) is False  # nothing left to wait for
+    assert asyncio.run(raced()) is True
+
+
+def test_a_request_whose_reports_never_come_is_failed_once_its_deadline_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No timer per request: the sweeper fails what is still waiting past the deadline, and
+    forgets the requests that were settled."""
+    monkeypatch.setattr(producer, "_REPORT_GRACE_S", 0.0)
+    monkeypatch.setattr(producer, "_SWEEP_INTERVAL_S", 0.01)
+    settings = load_settings().model_copy(update={"kafka_delivery_timeout_ms": 50})
+
+    async def waited() -> tuple[list[LoomError | None], list[LoomError | None], int]:
+        publishing = Publisher(settings, {}, 65_536)  # no topics: no producer to open
+        await publishing.start()
+        loop = asyncio.get_running_loop()
+        settled: list[LoomError | None] = [None]
+        quick = _DeliveryGroup(_Finished(), settled, loop.create_future(), 1)
+        quick.report(0, None, None)
+        _settle_all([quick.done])
+        await publishing._settled(quick)
+        stuck_outcomes: list[LoomError | None] = [None, None]
+        stuck = _DeliveryGroup(_Finished(), stuck_outcomes, loop.create_future(), 2)
+        stuck.report(0, None, None)
+        await asyncio.wait_for(publishing._settled(stuck), timeout=5)
+        await asyncio.sleep(0.05)
+        left = len(publishing._waiting)
+        await publishing.close()
+        return settled, stuck_outcomes, left
+
+    settled, stuck, left = asyncio.run(waited())
+
+    assert settled == [None]
+    assert stuck[0] is None
+    assert isinstance(stuck[1], BrokerUnavailable)
+    assert stuck[1].detail == "no delivery report from Kafka in time"
+    assert left == 0
