@@ -13,17 +13,17 @@ LOCK = "constraints.txt"
 --python-version 3.11 -o constraints.txt --no-header)."""
 
 
-def prometheus_tools(session: nox.Session) -> None:
-    """promtool and prometheus (Debian's package `prometheus`): installed when missing and running as
-    root (CI), else the session stops with the command to run."""
+def debian_tools(session: nox.Session, package: str, *commands: str) -> None:
+    """Debian's ``package``, for ``commands``: installed when one is missing and running as root (CI),
+    else the session stops with the command to run."""
     import os
     import shutil
 
-    if shutil.which("promtool") and shutil.which("prometheus"):
+    if all(shutil.which(command) for command in commands):
         return
     if os.geteuid() != 0:
         session.error(
-            "promtool and prometheus are missing: sudo apt-get update && sudo apt-get install -y prometheus"
+            f"{' and '.join(commands)} missing: sudo apt-get update && sudo apt-get install -y {package}"
         )
     session.run("apt-get", "update", "-q", external=True)
     session.run(
@@ -31,7 +31,7 @@ def prometheus_tools(session: nox.Session) -> None:
         "install",
         "-y",
         "-q",
-        "prometheus",
+        package,
         external=True,
         env={"DEBIAN_FRONTEND": "noninteractive"},
     )
@@ -48,7 +48,7 @@ def tests(session: nox.Session) -> None:
     """The whole suite, against an embedded broker (or LOOM_KAFKA_BOOTSTRAP_SERVERS). Args go to pytest.
     The monitoring tests render the chart's rules (Helm's library: the chart extra) and run Prometheus."""
     install(session, "test", "chart")
-    prometheus_tools(session)
+    debian_tools(session, "prometheus", "promtool", "prometheus")
     session.run("pytest", *session.posargs)
 
 
@@ -83,8 +83,10 @@ def codegen_check(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Throughput benchmark against an embedded broker (needs wrk). Args go to benchmarks/run.py."""
+    """Throughput benchmark against an embedded broker (wrk is installed when missing, as promtool is).
+    Args go to benchmarks/run.py."""
     install(session, "test")
+    debian_tools(session, "wrk", "wrk")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
 
 
@@ -96,7 +98,7 @@ def chart(session: nox.Session) -> None:
     from pathlib import Path
 
     install(session, "chart")
-    prometheus_tools(session)
+    debian_tools(session, "prometheus", "promtool", "prometheus")
     rendered = Path(session.create_tmp()) / "chart"
     # helm lint --strict, render, and the chart's own checks (charts/check.py says which).
     session.run("python", "charts/check.py", "--out", str(rendered))
