@@ -66,11 +66,11 @@ def test_a_malformed_length_is_400_and_a_disconnect_ends_the_request() -> None:
         asyncio.run(_body(receiving(chunk(b"{", True), {"type": "http.disconnect"}), None, 100))
 
 
-def test_a_method_other_than_post_is_405_naming_post() -> None:
+def _gps_handler() -> Any:
     async def unused(*_: object) -> Any:
         raise AssertionError("ingested")
 
-    handler = ingest_handler(
+    return ingest_handler(
         "/sensor/gps",
         DEVICE_SENSOR_GPS_V1,
         unused,
@@ -78,9 +78,29 @@ def test_a_method_other_than_post_is_405_naming_post() -> None:
         in_flight=InFlightLimit(1),
         authenticate=lambda _: None,
     )
+
+
+def test_a_method_other_than_post_is_405_naming_the_allowed_ones() -> None:
     scope = {"type": "http", "method": "GET", "headers": []}
 
     with pytest.raises(MethodNotAllowedException) as caught:
-        asyncio.run(handler.fn(scope, receiving(), receiving()))
+        asyncio.run(_gps_handler().fn(scope, receiving(), receiving()))
 
-    assert caught.value.headers == {"Allow": "POST"}
+    assert caught.value.headers == {"Allow": "OPTIONS, POST"}
+
+
+def test_options_is_204_naming_the_allowed_methods_without_a_key_or_a_body() -> None:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "OPTIONS", "headers": []}
+    asyncio.run(_gps_handler().fn(scope, receiving(), send))
+
+    assert sent[0] == {
+        "type": "http.response.start",
+        "status": 204,
+        "headers": [(b"allow", b"OPTIONS, POST")],
+    }
+    assert sent[1]["body"] == b""
