@@ -41,6 +41,7 @@ from typing import Any
 
 import helm_python as helm
 import yaml
+from catalog_digest import catalog_digest  # beside this file: the checksum the deploy computes
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
@@ -210,15 +211,6 @@ def check_key_forms(chart: helm.Chart, problems: Problems) -> int:
 
 
 # -- the catalog checksum -----------------------------------------------------------------------------
-
-
-def catalog_digest(directory: Path) -> str:
-    """What templates/_helpers.tpl computes over catalog/: sha256 of "<path>\\n<content>\\n", by name."""
-    text = b""
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        relative = "catalog/" + path.relative_to(directory).as_posix()
-        text += relative.encode() + b"\n" + path.read_bytes() + b"\n"
-    return "sha256:" + hashlib.sha256(text).hexdigest()
 
 
 def check_catalog_link(problems: Problems) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 __all__ = ["ExpiringKeys"]
@@ -24,13 +24,10 @@ class ExpiringKeys(Generic[K]):
         self._expiry: OrderedDict[K, float] = OrderedDict()
 
     def add(self, key: K) -> None:
-        self._expiry[key] = self._clock() + self._window_s
-        self._expiry.move_to_end(key)
-        while len(self._expiry) > self._max_entries:
-            self._expiry.popitem(last=False)
+        self.add_all((key,))
 
-    def add_all(self, keys: list[K]) -> None:
-        """``add`` for several keys at once (one clock read)."""
+    def add_all(self, keys: Iterable[K]) -> None:
+        """Several keys at once (one clock read), each as young as the window allows."""
         expires = self._clock() + self._window_s
         expiry = self._expiry
         for key in keys:

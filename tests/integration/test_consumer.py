@@ -6,13 +6,11 @@ otherwise waits about half the default session timeout (23 s).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,6 +33,7 @@ from loom_gateway.consumer import (
     load_consumer_settings,
 )
 from loom_gateway.settings import Settings
+from tests.support.consumers import RunningConsumer
 from tests.support.gateway import running_gateway
 from tests.support.kafka import read_topic
 from tests.support.mobile_bodies import envelope
@@ -66,32 +65,6 @@ def consumer_settings(**changes: Any) -> ConsumerSettings:
             **changes,
         }
     )
-
-
-class Running:
-    """A consumer running in a thread of its own (with its own event loop), as a service would."""
-
-    def __init__(self, consumer: ReadingConsumer) -> None:
-        self.consumer = consumer
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self.consumer.run())
-        except BaseException as error:
-            self.error = error
-
-    def wait_assigned(self, timeout_s: float = 20.0) -> None:
-        wait_for(lambda: bool(self.consumer.assignment), timeout_s, "no partitions assigned")
-
-    def stop(self) -> None:
-        self.consumer.stop()
-        self._thread.join(20)
-        assert not self._thread.is_alive(), "the consumer did not stop"
-        if self.error is not None:
-            raise self.error
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float, message: str) -> None:
@@ -144,7 +117,7 @@ def test_readings_posted_through_the_gateway_come_out_as_the_same_models(
     handlers = Handlers()
     consumed: list[Consumed[Any]] = []
     collecting(handlers, consumed, GPS, HEARTRATE)
-    running = Running(ReadingConsumer(CATALOG, handlers, consumer_settings(), gateway_settings))
+    running = RunningConsumer(ReadingConsumer(CATALOG, handlers, consumer_settings(), gateway_settings))
     try:
         wait_for(lambda: len(consumed) >= 5, 30, f"{len(consumed)} of 5 readings consumed")
     finally:
@@ -185,7 +158,7 @@ def test_avro_values_are_decoded_with_the_writer_schema_the_catalog_holds(
     handlers = Handlers()
     consumed: list[Consumed[Any]] = []
     collecting(handlers, consumed, GPS)
-    running = Running(ReadingConsumer(CATALOG, handlers, consumer_settings(), avro_settings))
+    running = RunningConsumer(ReadingConsumer(CATALOG, handlers, consumer_settings(), avro_settings))
     try:
         wait_for(lambda: len(consumed) >= 2, 30, f"{len(consumed)} of 2 Avro readings consumed")
     finally:
@@ -216,7 +189,7 @@ def test_a_failing_handler_dead_letters_its_record_after_the_retries_and_the_nex
 
     settings = consumer_settings()
     consumer = ReadingConsumer(CATALOG, handlers, settings, gateway_settings)
-    running = Running(consumer)
+    running = RunningConsumer(consumer)
     try:
         wait_for(lambda: handled == [good["message_id"]], 30, "the record after the poison was not handled")
     finally:
@@ -262,7 +235,7 @@ def test_an_undecodable_record_is_dead_lettered_without_retries(
     producer.flush(10)
     good = gps("device-2")
     post(gateway, "/sensor/gps", good)
-    running = Running(consumer)
+    running = RunningConsumer(consumer)
     try:
         wait_for(lambda: handled == [good["message_id"]], 30, "the good record was not handled")
     finally:
@@ -293,7 +266,7 @@ def test_a_restarted_consumer_resumes_after_the_last_committed_record(
             consumer.stop()  # finishes this record, commits, leaves the group
 
     consumer = ReadingConsumer(CATALOG, handlers, settings, gateway_settings)
-    running = Running(consumer)
+    running = RunningConsumer(consumer)
     wait_for(lambda: len(first) >= 3, 30, "the first consumer handled nothing")
     running.stop()
     assert len(first) == 3
@@ -304,7 +277,7 @@ def test_a_restarted_consumer_resumes_after_the_last_committed_record(
     second: list[Consumed[Any]] = []
     handlers = Handlers()
     collecting(handlers, second, GPS)
-    running = Running(ReadingConsumer(CATALOG, handlers, settings, gateway_settings))
+    running = RunningConsumer(ReadingConsumer(CATALOG, handlers, settings, gateway_settings))
     try:
         wait_for(lambda: len(second) >= 6, 30, f"{len(second)} of 6 readings after the restart")
         time.sleep(0.5)  # anything read twice would arrive now
@@ -334,12 +307,12 @@ def test_two_consumers_in_one_group_split_the_partitions(
     all_partitions = {(a.subscription.data_types[0].topic.name, p) for p in range(3)}
     early = [gps(f"device-{index}") for index in range(12)]
     late = [gps(f"device-{index}") for index in range(12)]
-    running = [Running(a)]
+    running = [RunningConsumer(a)]
     try:
         for body in early:
             post(gateway, "/sensor/gps", body)
         wait_for(lambda: len(seen[0]) >= 12, 30, "the first consumer did not read the early readings")
-        running.append(Running(b))
+        running.append(RunningConsumer(b))
         wait_for(
             lambda: (
                 bool(a.assignment) and bool(b.assignment) and a.assignment | b.assignment == all_partitions

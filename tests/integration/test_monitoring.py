@@ -15,7 +15,6 @@ with ``-s`` to see the figures.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -31,6 +30,7 @@ from loom_catalog import CATALOG
 from loom_gateway.consumer import Consumed, Handlers, ReadingConsumer, load_consumer_settings
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from loom_gateway.settings import load_settings
+from tests.support.consumers import RunningConsumer
 from tests.support.gateway import TEST_API_KEY
 from tests.support.load import HEARTRATE, Load, by_status, heartrate
 from tests.support.prometheus import (
@@ -98,7 +98,7 @@ class Alerts:
         self._thread.join(5)
 
 
-class RunningConsumer:
+class HeartrateConsumer(RunningConsumer):
     """A consumer service: heartrate readings, a handler that refuses the poison device's."""
 
     def __init__(self, bootstrap_servers: str, prefix: str, metrics_port: int) -> None:
@@ -111,36 +111,25 @@ class RunningConsumer:
                 raise RuntimeError("storage refuses this device")
             self.handled += 1
 
-        self.consumer = ReadingConsumer(
-            CATALOG,
-            handlers,
-            load_consumer_settings(
-                group_id=f"{CONSUMER_JOB}-{uuid.uuid4().hex[:6]}",
-                session_timeout_ms=6000,
-                heartbeat_interval_ms=1000,
-                commit_interval_s=0.2,
-                poll_timeout_s=0.1,
-                max_retries=1,
-                retry_backoff_s=0.01,
-                metrics_port=metrics_port,
-            ),
-            load_settings(
-                auth_disabled=True, kafka_bootstrap_servers=bootstrap_servers, kafka_topic_prefix=prefix
-            ),
+        super().__init__(
+            ReadingConsumer(
+                CATALOG,
+                handlers,
+                load_consumer_settings(
+                    group_id=f"{CONSUMER_JOB}-{uuid.uuid4().hex[:6]}",
+                    session_timeout_ms=6000,
+                    heartbeat_interval_ms=1000,
+                    commit_interval_s=0.2,
+                    poll_timeout_s=0.1,
+                    max_retries=1,
+                    retry_backoff_s=0.01,
+                    metrics_port=metrics_port,
+                ),
+                load_settings(
+                    auth_disabled=True, kafka_bootstrap_servers=bootstrap_servers, kafka_topic_prefix=prefix
+                ),
+            )
         )
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            asyncio.run(self.consumer.run())
-        except BaseException as error:
-            self.error = error
-
-    def stop(self) -> None:
-        self.consumer.stop()
-        self._thread.join(20)
 
 
 @pytest.fixture
@@ -210,7 +199,7 @@ def test_every_panel_has_series_and_the_outage_alert_fires_and_resolves(
         device_rate_limit=20.0,
         device_rate_burst=20,
     ) as server:
-        consumer = RunningConsumer(broker.bootstrap_servers, prefix, consumer_port)
+        consumer = HeartrateConsumer(broker.bootstrap_servers, prefix, consumer_port)
         gateway_target = server.base_url.removeprefix("http://")
         scrape_configs = [
             {

@@ -5,10 +5,8 @@ the committed Grafana dashboard's queries, and a real Prometheus server (Debian'
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -23,6 +21,7 @@ import httpx
 import yaml
 
 from loom_gateway.embedded_broker import free_port
+from tests.support.processes import stop_session
 
 __all__ = [
     "DASHBOARD",
@@ -168,13 +167,7 @@ def running_prometheus(
             _wait_ready(server)
             yield server
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            stop_session(process, whole_group=True, within_s=15)
             log.close()
 
 

@@ -21,6 +21,7 @@ import httpx
 
 from loom_gateway.embedded_broker import free_port
 from tests.support.gateway import TEST_API_KEY
+from tests.support.processes import stop_session
 
 __all__ = ["ServeServer", "rss_kib", "running_serve"]
 
@@ -108,13 +109,7 @@ def running_serve(
         _wait_ready(server, workers, ready_within_s)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_session(process, whole_group=False, within_s=30)
         log.close()
 
 

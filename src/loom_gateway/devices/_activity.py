@@ -51,12 +51,9 @@ class ActivityCounter:
         self._last_seen: dict[str, float] = {}
         self._changed: set[str] = set()
 
-    def seen(self, device_id: str, data_type: str, at: float, readings: int = 1) -> None:
-        """Accepted readings of ``data_type`` (qualified name) at ``at`` (epoch seconds)."""
-        self.seen_many({device_id: readings}, data_type, at)
-
-    def seen_many(self, readings: Mapping[str, int], data_type: str, at: float) -> None:
-        """``seen`` for the devices of one request (readings by device id), under one lock."""
+    def seen(self, readings: Mapping[str, int], data_type: str, at: float) -> None:
+        """Accepted readings of ``data_type`` (qualified name) at ``at`` (epoch seconds), by device
+        id: a request's devices under one lock."""
         with self._lock:
             for device_id, count in readings.items():
                 counts = self._counts.get(device_id)

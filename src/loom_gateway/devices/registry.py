@@ -215,11 +215,8 @@ class DeviceRegistry:
         if device is not None and not is_active(device):
             raise DeviceDeleted(device_id, device.get("deleted_at"), "its readings are refused")
 
-    def seen(self, device_id: str, data_type: DataType, readings: int = 1) -> None:
-        self._counter.seen(device_id, data_type.qualified_name, time.time(), readings)
-
-    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
-        self._counter.seen_many(readings, data_type.qualified_name, time.time())
+    def seen(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+        self._counter.seen(readings, data_type.qualified_name, time.time())
 
     # The API --------------------------------------------------------------------------------
 

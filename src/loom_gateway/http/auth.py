@@ -38,10 +38,9 @@ def header_authenticator(authenticator: Authenticator | None) -> HeaderAuthentic
 
 
 def request_authenticator(authenticator: Authenticator | None) -> Authenticate:
-    """For the routes that run a guard (see ``key_guard``)."""
-    if authenticator is None:
-        return lambda _: None
-    return lambda connection: authenticator.authenticate(connection.headers)
+    """``header_authenticator`` given the connection, for the routes that run a guard (``key_guard``)."""
+    authenticate = header_authenticator(authenticator)
+    return lambda connection: authenticate(connection.headers)
 
 
 def key_guard(authenticate: Authenticate) -> Guard:

@@ -61,19 +61,9 @@ class RecentMessages:
                 in_flight[key] = None
         return retries
 
-    def start(self, key: DedupeKey) -> None:
-        self._in_flight[key] = None
-
-    def finish(self, key: DedupeKey, error: LoomError | None) -> None:
-        """The first attempt's outcome: remembered when Kafka has it, forgotten otherwise."""
-        future = self._in_flight.pop(key, None)
-        if future is not None and not future.done():
-            future.set_result(error)
-        if error is None:
-            self._acknowledged.add(key)
-
     def finish_all(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
-        """``finish`` for one request's first attempts (keys None: ids the gateway made, not kept)."""
+        """The outcomes of one request's first attempts (keys None: ids the gateway made, not kept):
+        remembered when Kafka has them, forgotten otherwise; waiting retries are told."""
         in_flight = self._in_flight
         acknowledged: list[DedupeKey] = []
         for key, error in outcomes:

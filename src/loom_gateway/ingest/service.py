@@ -36,7 +36,7 @@ class DeviceGate(Protocol):
     def check(self, device_id: str) -> None:
         """Raise (a LoomError) when this device may not write, e.g. because it was deleted."""
 
-    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+    def seen(self, data_type: DataType, readings: Mapping[str, int]) -> None:
         """Accepted readings of one request, by device id: count them towards each device's activity."""
 
 
@@ -144,7 +144,7 @@ class Settler:
         for data_type, devices in accepted.items():
             self._metrics.count(data_type, None, sum(devices.values()))
             if self._devices is not None:
-                self._devices.seen_many(data_type, devices)
+                self._devices.seen(data_type, devices)
         return outcomes
 
     def _retries(

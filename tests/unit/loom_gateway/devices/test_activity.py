@@ -17,10 +17,10 @@ POWER = "device.state.power.v1"
 def test_counts_per_device_and_data_type_with_the_latest_time() -> None:
     counter = ActivityCounter("r1")
 
-    counter.seen("d1", GPS, T2)
-    counter.seen("d1", GPS, T1)  # a late report does not move last-seen back
-    counter.seen("d1", POWER, T1)
-    counter.seen("d2", GPS, T1)
+    counter.seen({"d1": 1}, GPS, T2)
+    counter.seen({"d1": 1}, GPS, T1)  # a late report does not move last-seen back
+    counter.seen({"d1": 1}, POWER, T1)
+    counter.seen({"d2": 1}, GPS, T1)
 
     assert sorted(counter.slots(), key=lambda slot: slot.key) == [
         Slot("d1", "r1", T2_TEXT, {GPS: 2, POWER: 1}),
@@ -30,22 +30,22 @@ def test_counts_per_device_and_data_type_with_the_latest_time() -> None:
 
 def test_drain_gives_changed_devices_once_with_running_totals() -> None:
     counter = ActivityCounter("r1")
-    counter.seen("d1", GPS, T1)
-    counter.seen("d2", GPS, T1)
+    counter.seen({"d1": 1}, GPS, T1)
+    counter.seen({"d2": 1}, GPS, T1)
 
     assert [slot.device_id for slot in counter.drain()] == ["d1", "d2"]
     assert counter.drain() == []
-    counter.seen("d2", GPS, T2)
+    counter.seen({"d2": 1}, GPS, T2)
     assert counter.drain() == [Slot("d2", "r1", T2_TEXT, {GPS: 2})]
 
 
 def test_slots_that_could_not_be_written_are_due_again() -> None:
     counter = ActivityCounter("r1")
-    counter.seen("d1", GPS, T1)
+    counter.seen({"d1": 1}, GPS, T1)
     [slot] = counter.drain()
 
     counter.changed_again([slot.device_id])
-    counter.seen("d1", GPS, T2)
+    counter.seen({"d1": 1}, GPS, T2)
 
     assert counter.drain() == [Slot("d1", "r1", T2_TEXT, {GPS: 2})]
 
@@ -54,7 +54,7 @@ def test_a_restarted_replica_carries_on_from_its_slot() -> None:
     counter = ActivityCounter("r1")
 
     counter.seed(Slot("d1", "r1", T2_TEXT, {GPS: 5}))
-    counter.seen("d1", GPS, T1)
+    counter.seen({"d1": 1}, GPS, T1)
 
     assert counter.slots() == [Slot("d1", "r1", T2_TEXT, {GPS: 6})]
     assert counter.drain() == [Slot("d1", "r1", T2_TEXT, {GPS: 6})]

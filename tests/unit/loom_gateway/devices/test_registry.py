@@ -235,9 +235,9 @@ def test_unknown_devices_cannot_be_patched_or_deleted() -> None:
 def test_activity_flushes_changed_slots_as_keyed_records() -> None:
     publisher = FakePublisher()
     devices = registry(publisher)
-    devices.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
-    devices.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
-    devices.seen(DEVICE_ID, DEVICE_STATE_POWER_V1)
+    devices.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
+    devices.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
+    devices.seen(DEVICE_STATE_POWER_V1, {DEVICE_ID: 1})
 
     assert asyncio.run(devices.flush_activity()) == 1
     assert asyncio.run(devices.flush_activity()) == 0
@@ -257,7 +257,7 @@ def test_activity_flushes_changed_slots_as_keyed_records() -> None:
 def test_a_failed_flush_raises_and_the_slots_are_written_next_time() -> None:
     publisher = FakePublisher(BrokerUnavailable("down"))
     devices = registry(publisher)
-    devices.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
+    devices.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
 
     with pytest.raises(BrokerUnavailable):
         asyncio.run(devices.flush_activity())
@@ -277,7 +277,7 @@ def test_slots_of_a_flush_cancelled_at_shutdown_are_written_by_the_final_flush()
     publisher = Hanging()
     publisher.hang = True
     devices = registry(publisher)
-    devices.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
+    devices.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
 
     async def cancel_a_flush_then_flush() -> int:
         flush = asyncio.create_task(devices.flush_activity())
@@ -295,16 +295,16 @@ def test_slots_of_a_flush_cancelled_at_shutdown_are_written_by_the_final_flush()
 def test_activity_sums_every_replicas_latest_slot_and_this_ones_unwritten_counts() -> None:
     other_publisher = FakePublisher()
     other = registry(other_publisher, replica_id="r2")
-    other.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
+    other.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
     asyncio.run(other.flush_activity())
-    other.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
-    other.seen("d2", DEVICE_STATE_POWER_V1)
+    other.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
+    other.seen(DEVICE_STATE_POWER_V1, {"d2": 1})
     asyncio.run(other.flush_activity())
     mine_publisher = FakePublisher()
     mine = registry(mine_publisher, replica_id="r1")
-    mine.seen(DEVICE_ID, DEVICE_SENSOR_GPS_V1)
+    mine.seen(DEVICE_SENSOR_GPS_V1, {DEVICE_ID: 1})
     asyncio.run(mine.flush_activity())
-    mine.seen(DEVICE_ID, DEVICE_STATE_POWER_V1)  # not written yet
+    mine.seen(DEVICE_STATE_POWER_V1, {DEVICE_ID: 1})  # not written yet
 
     # Every slot comes back from the topic, this replica's own included.
     for record in [*other_publisher.records, *mine_publisher.records]:

@@ -23,8 +23,8 @@ def test_an_acknowledged_id_is_remembered_for_the_window_only() -> None:
     recent = RecentMessages(window_s=60, max_entries=10, clock=clock)
 
     async def scenario() -> None:
-        recent.start(KEY)
-        recent.finish(KEY, None)
+        recent.claim([KEY])
+        recent.finish_all([(KEY, None)])
 
     asyncio.run(scenario())
 
@@ -43,10 +43,10 @@ def test_a_failed_first_attempt_is_not_remembered_and_tells_its_waiters() -> Non
     failure = BrokerUnavailable("no delivery report from Kafka in time")
 
     async def scenario() -> object:
-        recent.start(KEY)
+        recent.claim([KEY])
         waiter = recent.in_flight(KEY)
         assert waiter is not None
-        recent.finish(KEY, failure)
+        recent.finish_all([(KEY, failure)])
         return await waiter
 
     assert asyncio.run(scenario()) is failure
@@ -60,8 +60,8 @@ def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
 
     async def scenario() -> None:
         for key in keys:
-            recent.start(key)
-            recent.finish(key, None)
+            recent.claim([key])
+            recent.finish_all([(key, None)])
 
     asyncio.run(scenario())
 
@@ -74,9 +74,9 @@ def test_one_request_claims_its_ids_at_once_and_finishes_them_together() -> None
     failure = BrokerUnavailable("no delivery report from Kafka in time")
 
     async def scenario() -> tuple[dict[int, object], object]:
-        recent.start(acked)
-        recent.finish(acked, None)
-        recent.start(in_flight)
+        recent.claim([acked])
+        recent.finish_all([(acked, None)])
+        recent.claim([in_flight])
         retries = recent.claim([acked, None, in_flight, new, failed])
         waiter = retries[2]
         assert isinstance(waiter, asyncio.Future)

@@ -413,7 +413,7 @@ class FakeDevices:
         if device_id in self.refused:
             raise Forbidden(f"device {device_id} was deleted")
 
-    def seen_many(self, data_type: DataType, readings: Mapping[str, int]) -> None:
+    def seen(self, data_type: DataType, readings: Mapping[str, int]) -> None:
         for device_id, count in readings.items():
             self.seen_readings += [(device_id, data_type)] * count
 

@@ -1,12 +1,13 @@
 """Print the schema catalog's checksum: what the Helm chart's ``checksum/catalog`` pod annotation holds.
 
-    python examples/ci/catalog_digest.py            # sha256:…
+    python charts/catalog_digest.py            # sha256:…
 
 The regenerate-and-deploy workflow passes it as ``catalog.digest`` (and labels the image with it), so
 a release's pods roll exactly when the catalog changed. The same sha256 as charts/loom-gateway's
 ``loom-gateway.catalogDigest`` helper computes over its ``catalog/`` files (a link to
 generated/loom_catalog/schemas): ``catalog/<name>\\n<content>\\n`` for every file, sorted by name.
-``nox -s predeploy`` checks that the two agree. Standard library only: the deploy job needs no extras.
+charts/check.py (``nox -s chart``) checks that the two agree and that it changes with a schema.
+Standard library only: the deploy job needs no extras.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 __all__ = ["catalog_digest"]
 
-CATALOG = Path(__file__).resolve().parents[2] / "generated" / "loom_catalog" / "schemas"
+CATALOG = Path(__file__).resolve().parents[1] / "generated" / "loom_catalog" / "schemas"
 
 
 def catalog_digest(directory: Path = CATALOG) -> str:
