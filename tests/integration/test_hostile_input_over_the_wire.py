@@ -318,3 +318,52 @@ def test_the_same_readings_with_json_numbers_are_accepted(gateway: Gateway) -> N
         record["message_id"]: record for record in gateway.published("device.sensor.accelerometer.raw")
     }
     assert [published[message_id]["x"] for message_id in message_ids] == [0.1, 0.1]
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+@pytest.mark.parametrize(
+    ("traceparent", "tracestate", "carried"),
+    [
+        # A later version with a 20 kB tail: its first 55 bytes, as version 00.
+        (
+            "01" + TRACEPARENT[2:] + "-" + "x" * 20_000,
+            "congo=t61",
+            {"traceparent": TRACEPARENT, "tracestate": "congo=t61"},
+        ),
+        # Version 00 with anything more is no traceparent at all; nor is its tracestate carried.
+        (TRACEPARENT + "-" + "x" * 20_000, "congo=t61", {}),
+        # A tracestate over 512 bytes is dropped, the traceparent carried.
+        (TRACEPARENT, "a=" + "x" * 5000, {"traceparent": TRACEPARENT}),
+    ],
+    ids=["later-version-long-tail", "version-00-long-tail", "long-tracestate"],
+)
+def test_trace_headers_reach_records_only_checked_and_bounded(
+    gateway: Gateway, traceparent: str, tracestate: str, carried: dict[str, str]
+) -> None:
+    message_ids = [str(uuid.uuid4()) for _ in range(3)]
+    body = json.dumps(
+        [{**ROUTE_BODIES["/sensor/steps"](), "message_id": message_id} for message_id in message_ids]
+    )
+    headers = {
+        **gateway.server.headers,
+        "content-type": "application/json",
+        "traceparent": traceparent,
+        "tracestate": tracestate,
+    }
+
+    response = httpx.post(
+        gateway.server.base_url + "/sensor/steps", content=body, headers=headers, timeout=ANSWER_WITHIN_S
+    )
+
+    assert response.status_code == 202, response.text
+    records = [
+        record
+        for record in read_topic(gateway.bootstrap_servers, gateway.topic_prefix + "device.health.steps.raw")
+        if json.loads(record.value)["message_id"] in message_ids
+    ]
+    assert len(records) == len(message_ids)
+    for record in records:
+        trace = {name: value.decode() for name, value in record.headers.items() if name.startswith("trace")}
+        assert trace == carried
