@@ -7,7 +7,7 @@ tests generate per schema (unknown fields, wrong types, bounds) is not repeated 
 nesting deep enough to break a recursive parser, a Content-Length over the route's limit
 (refused before the body is sent), a chunked body that never ends, both framings at once,
 other media types, JSON that is not a reading, and numbers JSON cannot carry (NaN, Infinity,
-1e400), which must not reach Kafka as something else.
+1e400, or 1 followed by 400 zeros), which must not reach Kafka as something else.
 """
 
 from __future__ import annotations
@@ -277,7 +277,19 @@ def test_json_that_is_not_a_reading_gets_a_4xx_and_publishes_nothing(
     assert gateway.published("device.sensor.temperature.raw") == []
 
 
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e400",
+        "1" + "0" * 400 + ".0",
+        "1" + "0" * 400,
+        "1" + "0" * 300 + "e10",
+    ],
+    ids=["NaN", "Infinity", "-Infinity", "1e400", "400-zeros-point-0", "400-zeros", "301-digits-e10"],
+)
 @pytest.mark.parametrize("path", ["/sensor/accelerometer", "/sensor/batch"])
 def test_numbers_json_cannot_carry_are_refused_not_published_as_something_else(
     gateway: Gateway, path: str, number: str
