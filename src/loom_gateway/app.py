@@ -135,7 +135,11 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 if settings.value_format == "avro"
                 else []
             ),
-            *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
+            *(
+                [Router(path="/", route_handlers=device_handlers(devices, bodies), guards=[guard])]
+                if devices
+                else []
+            ),
         ],
         plugins=[
             IngestRoutesPlugin(
