@@ -23,6 +23,7 @@ from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import metrics_lifespan, operations_handlers
 from loom_gateway.http.problems import exception_handlers
 from loom_gateway.http.schema_registry import SchemaRegistry, schema_registry_router
+from loom_gateway.http.streams import OpenStreams
 from loom_gateway.http.telemetry import Telemetry
 from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
 from loom_gateway.ingest.avro import AvroIngestor, avro_values
@@ -148,7 +149,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 dispatchers,
                 readiness,
                 header_authenticator(authenticator),
-                guard,
+                OpenStreams(settings.max_streams),
                 InFlightLimit(settings.max_in_flight_requests),
                 bodies,
                 _quarantine(settings, catalog, publisher, metrics),

@@ -11,7 +11,7 @@ from litestar.config.app import AppConfig
 from litestar.exceptions import MethodNotAllowedException
 from litestar.handlers import ASGIRouteHandler, BaseRouteHandler
 from litestar.plugins import InitPlugin
-from litestar.types import Guard, HTTPScope, Receive, Scope, Send
+from litestar.types import HTTPScope, Receive, Scope, Send
 
 from loom_gateway.catalog import Catalog, DataType
 from loom_gateway.errors import GatewayNotReady
@@ -19,7 +19,7 @@ from loom_gateway.http.auth import HeaderAuthenticate
 from loom_gateway.http.bodies import BodyReader
 from loom_gateway.http.media import JSON_MEDIA_TYPE, require_json_media_type
 from loom_gateway.http.results import result_answer
-from loom_gateway.http.streams import stream_handler
+from loom_gateway.http.streams import OpenStreams, stream_handler
 from loom_gateway.ingest.admission import InFlightLimit
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.quarantine import Ingest, Quarantine
@@ -39,17 +39,17 @@ class IngestRoutesPlugin(InitPlugin):
         dispatchers: Mapping[str, Dispatcher],
         readiness: Readiness,
         authenticate: HeaderAuthenticate,
-        guard: Guard,
+        open_streams: OpenStreams,
         in_flight: InFlightLimit,
         bodies: BodyReader,
         quarantine: Quarantine | None = None,
     ) -> None:
-        """``authenticate`` runs in the POST handlers; ``guard`` (the same check) on WebSocket streams.
+        """``authenticate`` runs in the POST handlers and at a WebSocket stream's upgrade;
         ``quarantine``: where refused readings go, when enabled."""
         self._authenticate = authenticate
         self._bodies = bodies
         self._quarantine = quarantine
-        self._guard = guard
+        self._open_streams = open_streams
         self._in_flight = in_flight
         self._catalog = catalog
         self._ingestors = ingestors
@@ -68,12 +68,19 @@ class IngestRoutesPlugin(InitPlugin):
             for dispatch in self._catalog.dispatches
         ]
         streams: list[BaseRouteHandler] = [
-            stream_handler(stream, self._ingestors[stream.data_type], self._readiness, self._quarantine)
+            stream_handler(
+                stream,
+                self._ingestors[stream.data_type],
+                self._readiness,
+                self._authenticate,
+                self._open_streams,
+                self._quarantine,
+            )
             for stream in self._catalog.streams
         ]
         app_config.route_handlers.append(Router(path="/", route_handlers=posts))
         if streams:
-            app_config.route_handlers.append(Router(path="/", route_handlers=streams, guards=[self._guard]))
+            app_config.route_handlers.append(Router(path="/", route_handlers=streams))
         return app_config
 
 
