@@ -128,7 +128,9 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
 
     app = Litestar(
         route_handlers=[
-            *operations_handlers(readiness, metrics, publisher.queued),
+            *operations_handlers(
+                readiness, metrics, publisher.queued, serve_metrics=settings.metrics_port is None
+            ),
             openapi_handler(catalog),
             # With Avro values, the schemas their ids name (read-only, no key needed).
             *(

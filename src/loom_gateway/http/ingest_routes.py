@@ -120,7 +120,7 @@ def ingest_handler(
         principal = authenticate(headers)  # 401 before the body is read
         require_json_media_type(headers.get("content-type", ""), "reading")
         if not readiness.ready:
-            raise GatewayNotReady(readiness.reason or "not ready")
+            raise GatewayNotReady(readiness.phrase or "not ready")
         body = await bodies.read(receive, headers.get("content-length"), limit)
         with in_flight.admit():
             status, answer = result_answer(await ingest(body, principal))

@@ -105,7 +105,7 @@ def stream_handler(
                     if text is None:
                         raise MalformedBody("send each reading as a JSON text frame")
                     if not readiness.ready:
-                        raise GatewayNotReady(readiness.reason or "not ready")
+                        raise GatewayNotReady(readiness.phrase or "not ready")
                     reading = _with_path_values(frame, from_path, stream)
                 except LoomError as error:
                     ingestor.refused(error)

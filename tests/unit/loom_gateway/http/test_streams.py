@@ -260,7 +260,7 @@ def test_a_frame_while_not_ready_gets_a_503_frame_and_nothing_is_published() -> 
         "type": PROBLEM_TYPE_BASE + "not-ready",
         "title": "Gateway not ready",
         "status": 503,
-        "detail": "topics not started yet",
+        "detail": "waiting for Kafka",
         "instance": PATH,
         "retry_after": 2,
     }
