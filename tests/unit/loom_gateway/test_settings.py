@@ -215,3 +215,10 @@ def test_topic_name_applies_the_override_then_the_prefix(
     settings = load_settings(kafka_topic_prefix=prefix, kafka_topic_overrides=overrides)
 
     assert settings.topic_name("device.sensor.gps.raw") == expected
+
+
+def test_the_metrics_port_must_be_its_own() -> None:
+    assert "LOOM_METRICS_PORT: Value error, it must differ from LOOM_PORT" in configuration_error(
+        port=8000, metrics_port=8000
+    )
+    assert load_settings(port=8000, metrics_port=9102).metrics_port == 9102
