@@ -6,7 +6,8 @@ form-encoded, too many items, a body over the limit that was sent whole) and wha
 tests generate per schema (unknown fields, wrong types, bounds) is not repeated here. Added:
 nesting deep enough to break a recursive parser, a Content-Length over the route's limit
 (refused before the body is sent), a chunked body that never ends, both framings at once,
-other media types, JSON that is not a reading, and numbers JSON cannot carry (NaN, Infinity,
+other media types, JSON that is not a reading, trace headers that must reach records only checked
+and bounded (a 20 kB traceparent tail, a 5 kB tracestate), and numbers JSON cannot carry (NaN, Infinity,
 1e400, or 1 followed by 400 zeros), which must not reach Kafka as something else.
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime
 
 from loom_gateway.devices._activity import ActivityCounter, ActivitySummary, Slot, SlotTable, summarise
@@ -169,3 +170,16 @@ def test_a_summary_older_than_its_age_is_worked_out_again() -> None:
     assert asyncio.run(summary.page(10, 0)) == []
     slots.append(Slot("d1", "r1", "2025-07-08T14:53:08.000000Z", {GPS: 1}))
     assert [entry["device_id"] for entry in asyncio.run(summary.page(10, 0))] == ["d1"]
+
+
+def test_the_walk_over_every_slot_runs_off_the_event_loops_thread() -> None:
+    threads: list[int] = []
+
+    def current() -> list[Slot]:
+        threads.append(threading.get_ident())
+        return []
+
+    asyncio.run(ActivitySummary(current).page(10, 0))
+
+    [thread] = threads
+    assert thread != threading.get_ident()
