@@ -60,7 +60,9 @@ def device_handlers(registry: DeviceRegistry, bodies: BodyReader) -> list[HTTPRo
         description="A JSON array in registration order. Query: device_type, service_name, "
         f"is_active (true by default; false lists the deleted ones), limit (1-{MAX_LIMIT}, default 100), "
         "offset. A key bound to devices lists only those.",
-        sync_to_thread=False,
+        # Filtering and sorting every registered device: in a worker thread, not on the event
+        # loop that ingestion waits for.
+        sync_to_thread=True,
     )
     def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
