@@ -420,12 +420,36 @@ def _check_selectors(scenario: str, by_kind: dict[str, dict[str, Any]], problems
             problems.add(scenario, "the ServiceMonitor does not select the Service")
         if {endpoint["port"] for endpoint in monitor["endpoints"]} != {"http"}:
             problems.add(scenario, "the ServiceMonitor does not scrape the http port")
+    _check_metrics_port(scenario, by_kind, problems)
     if "HorizontalPodAutoscaler" in by_kind:
         target = by_kind["HorizontalPodAutoscaler"]["spec"]["scaleTargetRef"]["name"]
         if target != deployment["metadata"]["name"]:
             problems.add(scenario, "the HPA does not scale the Deployment")
         if "replicas" in deployment["spec"]:
             problems.add(scenario, "the Deployment sets replicas although the HPA owns them")
+
+
+def _check_metrics_port(scenario: str, by_kind: dict[str, dict[str, Any]], problems: Problems) -> None:
+    """With a metrics port: the pods name it, the Service does not expose it, a PodMonitor (if any)
+    scrapes it, and nothing else scrapes the Service."""
+    deployment, service = by_kind["Deployment"], by_kind["Service"]
+    ports = {port["name"]: port for port in _container(deployment["spec"]["template"], "gateway")["ports"]}
+    exposed = {port.get("targetPort") for port in service["spec"]["ports"]}
+    if "metrics" not in ports:
+        if "PodMonitor" in by_kind:
+            problems.add(scenario, "a PodMonitor is rendered but the pods have no metrics port")
+        return
+    if "metrics" in exposed or ports["metrics"]["containerPort"] in exposed:
+        problems.add(scenario, "the Service exposes the metrics port")
+    if "ServiceMonitor" in by_kind:
+        problems.add(scenario, "a ServiceMonitor scrapes the Service, but /metrics is on the metrics port")
+    if "PodMonitor" in by_kind:
+        monitor = by_kind["PodMonitor"]["spec"]
+        selector = deployment["spec"]["template"]["metadata"]["labels"]
+        if not monitor["selector"]["matchLabels"].items() <= selector.items():
+            problems.add(scenario, "the PodMonitor does not select the gateway's pods")
+        if {endpoint["port"] for endpoint in monitor["podMetricsEndpoints"]} != {"metrics"}:
+            problems.add(scenario, "the PodMonitor does not scrape the metrics port")
 
 
 def _check_gateway(

@@ -17,11 +17,13 @@ from loom_gateway.catalog import Catalog, load_catalog
 from loom_gateway.devices import DeviceRegistry, device_handlers
 from loom_gateway.errors import ConfigurationError
 from loom_gateway.http.auth import header_authenticator, key_guard, request_authenticator
+from loom_gateway.http.bodies import BodyReader
 from loom_gateway.http.ingest_routes import IngestRoutesPlugin
 from loom_gateway.http.openapi import openapi_handler
 from loom_gateway.http.operations import metrics_lifespan, operations_handlers
 from loom_gateway.http.problems import exception_handlers
 from loom_gateway.http.schema_registry import SchemaRegistry, schema_registry_router
+from loom_gateway.http.streams import OpenStreams
 from loom_gateway.http.telemetry import Telemetry
 from loom_gateway.ingest.admission import DeviceRateLimiter, InFlightLimit
 from loom_gateway.ingest.avro import AvroIngestor, avro_values
@@ -59,6 +61,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         metrics=metrics,
     )
     devices = _device_registry(settings, catalog, publisher, readiness)
+    bodies = _body_reader(settings, catalog)
     recent = (
         RecentMessages(settings.idempotency_window_s, settings.idempotency_max_entries)
         if settings.idempotency_window_s > 0
@@ -125,7 +128,9 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
 
     app = Litestar(
         route_handlers=[
-            *operations_handlers(readiness, metrics, publisher.queued),
+            *operations_handlers(
+                readiness, metrics, publisher.queued, serve_metrics=settings.metrics_port is None
+            ),
             openapi_handler(catalog),
             # With Avro values, the schemas their ids name (read-only, no key needed).
             *(
@@ -133,7 +138,11 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 if settings.value_format == "avro"
                 else []
             ),
-            *([Router(path="/", route_handlers=device_handlers(devices), guards=[guard])] if devices else []),
+            *(
+                [Router(path="/", route_handlers=device_handlers(devices, bodies), guards=[guard])]
+                if devices
+                else []
+            ),
         ],
         plugins=[
             IngestRoutesPlugin(
@@ -142,12 +151,13 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 dispatchers,
                 readiness,
                 header_authenticator(authenticator),
-                guard,
+                OpenStreams(settings.max_streams),
                 InFlightLimit(settings.max_in_flight_requests),
+                bodies,
                 _quarantine(settings, catalog, publisher, metrics),
             )
         ],
-        lifespan=[kafka_lifespan, metrics_lifespan(readiness, metrics, publisher.queued)],
+        lifespan=[kafka_lifespan, metrics_lifespan(readiness, metrics, publisher.queued), bodies.lifespan],
         # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
         state=State({"device_registry": devices}),
         exception_handlers=exception_handlers(),
@@ -162,6 +172,16 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     # Outside routing and the exception handlers: every answer is counted and logged, 404s included.
     app.asgi_handler = Telemetry(app.asgi_handler, metrics, settings.access_log)
     return app
+
+
+def _body_reader(settings: Settings, catalog: Catalog) -> BodyReader:
+    largest = max((data_type.max_body_bytes for data_type in catalog.data_types), default=0)
+    if settings.max_buffered_body_bytes < largest:
+        raise ConfigurationError(
+            f"LOOM_MAX_BUFFERED_BODY_BYTES is {settings.max_buffered_body_bytes}, less than the largest body"
+            f" a route takes ({largest} bytes): such a body could never be read"
+        )
+    return BodyReader(settings.body_read_timeout_s, settings.max_buffered_body_bytes)
 
 
 def _quarantine(

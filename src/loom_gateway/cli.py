@@ -155,7 +155,11 @@ def _serve(settings: Settings) -> None:
     except LoomError as error:
         raise click.ClickException(error.detail) from error
     os.environ.update(_as_environment(settings))
-    with _metrics_directory(settings.workers):
+    # A separate metrics port is served by this process from the workers' files: multiprocess mode.
+    with (
+        _metrics_directory(settings.workers > 1 or settings.metrics_port is not None),
+        _metrics_port(settings),
+    ):
         Granian(
             _APP_FACTORY,
             factory=True,
@@ -171,17 +175,30 @@ def _serve(settings: Settings) -> None:
 
 
 @contextlib.contextmanager
-def _metrics_directory(workers: int) -> Iterator[None]:
+def _metrics_port(settings: Settings) -> Iterator[None]:
+    """/metrics on LOOM_METRICS_PORT, when set (inside ``_metrics_directory``)."""
+    if settings.metrics_port is None:
+        yield
+        return
+    from loom_gateway.http.metrics_port import serving_metrics  # imports prometheus_client: not before
+
+    with serving_metrics(settings.host, settings.metrics_port, os.environ[_METRICS_DIR_VARIABLE]):
+        yield
+
+
+@contextlib.contextmanager
+def _metrics_directory(shared: bool) -> Iterator[None]:
     """Where the workers share their metrics, so that /metrics adds up all of them (prometheus_client's
     multiprocess mode): PROMETHEUS_MULTIPROC_DIR when set (emptied of an earlier run's files first);
-    otherwise, with several workers, a new temporary directory, removed on exit. One worker needs none."""
+    otherwise, when ``shared`` (several workers, or a metrics port), a new temporary directory, removed
+    on exit. One worker serving its own /metrics needs none."""
     configured = os.environ.get(_METRICS_DIR_VARIABLE)
     if configured:
         for stale in Path(configured).glob("*.db"):
             stale.unlink()
         yield
         return
-    if workers == 1:
+    if not shared:
         yield
         return
     with tempfile.TemporaryDirectory(prefix="loom-metrics-") as directory:

@@ -14,6 +14,7 @@ __all__ = [
     "BatchFailed",
     "BatchTooLarge",
     "BrokerUnavailable",
+    "ClientDisconnected",
     "ConfigurationError",
     "DeviceDeleted",
     "DeviceNotAllowed",
@@ -29,6 +30,7 @@ __all__ = [
     "Overloaded",
     "RateLimited",
     "ReadingTooLarge",
+    "RequestBodyTimeout",
     "TopicBootstrapError",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -272,3 +274,20 @@ class RateLimited(LoomError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = max(1, retry_after)
+
+
+class RequestBodyTimeout(LoomError):
+    """The client did not send its whole body within LOOM_BODY_READ_TIMEOUT_S."""
+
+    status = 408
+    title = "Request body too slow"
+    problem_type = "body-timeout"
+
+
+class ClientDisconnected(LoomError):
+    """The client closed the connection before its body was in: nobody reads the answer. Counted
+    as 499 (nginx's "client closed request") in metrics and logs, never as the gateway's failure."""
+
+    status = 499
+    title = "Client closed request"
+    problem_type = "client-closed-request"

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     """Address ``serve`` binds to."""
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
     """Port ``serve`` listens on."""
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
+    """Serve ``/metrics`` on this port (same address) instead of ``port``, so that what the metrics tell
+    (topics, volumes, errors) is not on the port devices reach. Unset: ``/metrics`` is on ``port``."""
     workers: Annotated[int, Field(ge=1, le=64)] = 1
     """Server worker processes for ``serve``; each owns one producer."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -70,7 +73,16 @@ class Settings(BaseSettings):
     kafka_queue_max_messages: Annotated[int, Field(ge=1000)] = 100_000
     """Records the producer may hold before new requests get 503 (librdkafka queue.buffering.max.messages)."""
     max_in_flight_requests: Annotated[int, Field(ge=1)] = 1000
-    """Requests one worker ingests at once; beyond, 503 with Retry-After rather than a queue."""
+    """Requests one worker ingests at once; beyond, 503 with Retry-After rather than a queue. A request
+    takes its slot once its body is in: slow senders do not count (see the next two settings)."""
+    body_read_timeout_s: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    """How long a request's whole body may take to arrive once its headers are in; beyond, 408. The
+    mobile client's largest body (30 s of audio, ~1.3 MB) needs about 100 kB/s to make the default."""
+    max_buffered_body_bytes: Annotated[int, Field(ge=1_048_576)] = 134_217_728
+    """Bytes of request bodies still arriving that one worker holds together (128 MiB); a chunk beyond
+    gets 503 with Retry-After. Bounds the memory of many slow uploads, which hold no in-flight slot."""
+    max_streams: Annotated[int, Field(ge=1)] = 1000
+    """WebSocket streams one worker keeps open; one more is refused at upgrade with 503 (Retry-After)."""
     device_rate_limit: Annotated[float, Field(ge=0)] = 0.0
     """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After."""
     device_rate_burst: Annotated[int, Field(ge=1)] = 1000
@@ -100,6 +112,9 @@ class Settings(BaseSettings):
     only to a name unique to one process (e.g. a StatefulSet pod's): a restart then continues its counts."""
     device_activity_flush_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
     """How often each process writes the device activity it counted since the last write."""
+    device_activity_max_devices: Annotated[int, Field(ge=1)] = 100_000
+    """Devices whose activity a process keeps (its own counts, and the summed table GET /devices/activity
+    reads); beyond, the one seen longest ago is forgotten (about 0.5 KB each)."""
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod
@@ -116,6 +131,13 @@ class Settings(BaseSettings):
         for name in value.values():
             if not _TOPIC_NAME.match(name):
                 raise ValueError(f"{name!r} is not a valid Kafka topic name")
+        return value
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _metrics_port_is_its_own(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and value == info.data.get("port"):
+            raise ValueError("it must differ from LOOM_PORT")
         return value
 
     @field_validator("device_replica_id")

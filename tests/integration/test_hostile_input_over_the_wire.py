@@ -6,8 +6,9 @@ form-encoded, too many items, a body over the limit that was sent whole) and wha
 tests generate per schema (unknown fields, wrong types, bounds) is not repeated here. Added:
 nesting deep enough to break a recursive parser, a Content-Length over the route's limit
 (refused before the body is sent), a chunked body that never ends, both framings at once,
-other media types, JSON that is not a reading, and numbers JSON cannot carry (NaN, Infinity,
-1e400), which must not reach Kafka as something else.
+other media types, JSON that is not a reading, trace headers that must reach records only checked
+and bounded (a 20 kB traceparent tail, a 5 kB tracestate), and numbers JSON cannot carry (NaN, Infinity,
+1e400, or 1 followed by 400 zeros), which must not reach Kafka as something else.
 """
 
 from __future__ import annotations
@@ -277,7 +278,19 @@ def test_json_that_is_not_a_reading_gets_a_4xx_and_publishes_nothing(
     assert gateway.published("device.sensor.temperature.raw") == []
 
 
-@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e400",
+        "1" + "0" * 400 + ".0",
+        "1" + "0" * 400,
+        "1" + "0" * 300 + "e10",
+    ],
+    ids=["NaN", "Infinity", "-Infinity", "1e400", "400-zeros-point-0", "400-zeros", "301-digits-e10"],
+)
 @pytest.mark.parametrize("path", ["/sensor/accelerometer", "/sensor/batch"])
 def test_numbers_json_cannot_carry_are_refused_not_published_as_something_else(
     gateway: Gateway, path: str, number: str
@@ -318,3 +331,52 @@ def test_the_same_readings_with_json_numbers_are_accepted(gateway: Gateway) -> N
         record["message_id"]: record for record in gateway.published("device.sensor.accelerometer.raw")
     }
     assert [published[message_id]["x"] for message_id in message_ids] == [0.1, 0.1]
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+@pytest.mark.parametrize(
+    ("traceparent", "tracestate", "carried"),
+    [
+        # A later version with a 20 kB tail: its first 55 bytes, as version 00.
+        (
+            "01" + TRACEPARENT[2:] + "-" + "x" * 20_000,
+            "congo=t61",
+            {"traceparent": TRACEPARENT, "tracestate": "congo=t61"},
+        ),
+        # Version 00 with anything more is no traceparent at all; nor is its tracestate carried.
+        (TRACEPARENT + "-" + "x" * 20_000, "congo=t61", {}),
+        # A tracestate over 512 bytes is dropped, the traceparent carried.
+        (TRACEPARENT, "a=" + "x" * 5000, {"traceparent": TRACEPARENT}),
+    ],
+    ids=["later-version-long-tail", "version-00-long-tail", "long-tracestate"],
+)
+def test_trace_headers_reach_records_only_checked_and_bounded(
+    gateway: Gateway, traceparent: str, tracestate: str, carried: dict[str, str]
+) -> None:
+    message_ids = [str(uuid.uuid4()) for _ in range(3)]
+    body = json.dumps(
+        [{**ROUTE_BODIES["/sensor/steps"](), "message_id": message_id} for message_id in message_ids]
+    )
+    headers = {
+        **gateway.server.headers,
+        "content-type": "application/json",
+        "traceparent": traceparent,
+        "tracestate": tracestate,
+    }
+
+    response = httpx.post(
+        gateway.server.base_url + "/sensor/steps", content=body, headers=headers, timeout=ANSWER_WITHIN_S
+    )
+
+    assert response.status_code == 202, response.text
+    records = [
+        record
+        for record in read_topic(gateway.bootstrap_servers, gateway.topic_prefix + "device.health.steps.raw")
+        if json.loads(record.value)["message_id"] in message_ids
+    ]
+    assert len(records) == len(message_ids)
+    for record in records:
+        trace = {name: value.decode() for name, value in record.headers.items() if name.startswith("trace")}
+        assert trace == carried

@@ -76,10 +76,16 @@ def rss_kib(pid: int) -> int:
 
 @contextmanager
 def running_serve(
-    bootstrap_servers: str, *, workers: int = 2, ready_within_s: float = 30.0, **settings: object
+    bootstrap_servers: str,
+    *,
+    workers: int = 2,
+    ready_within_s: float = 30.0,
+    wait_ready: bool = True,
+    **settings: object,
 ) -> Iterator[ServeServer]:
     """Start ``python -m loom_gateway serve`` with ``LOOM_<SETTING>`` for each keyword (JSON for
-    non-strings); yield once every worker says ready; SIGTERM (then SIGKILL) after."""
+    non-strings); yield once every worker says ready (``wait_ready``; else once it answers at all);
+    SIGTERM (then SIGKILL) after."""
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("LOOM_")}
     configured: dict[str, object] = {
@@ -106,11 +112,28 @@ def running_serve(
     )
     server = ServeServer(f"http://127.0.0.1:{port}", process, log)
     try:
-        _wait_ready(server, workers, ready_within_s)
+        if wait_ready:
+            _wait_ready(server, workers, ready_within_s)
+        else:
+            _wait_answering(server, ready_within_s)
         yield server
     finally:
         stop_session(process, whole_group=False, within_s=30)
         log.close()
+
+
+def _wait_answering(server: ServeServer, within_s: float) -> None:
+    deadline = time.monotonic() + within_s
+    while True:
+        if server.process.poll() is not None:
+            raise AssertionError(f"loom-gateway serve exited ({server.process.returncode}): {server.log()}")
+        try:
+            httpx.get(f"{server.base_url}/healthz", timeout=2)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"loom-gateway serve did not answer: {server.log()[-3000:]}") from None
+            time.sleep(0.05)
 
 
 def _wait_ready(server: ServeServer, workers: int, within_s: float) -> None:

@@ -147,7 +147,12 @@ LOOM_AUTH_DISABLED: {{ .Values.auth.disabled | toJson | quote }}
 {{- if and (not .Values.auth.disabled) (eq .Values.auth.mode "file") }}
 LOOM_API_KEYS_FILE: {{ printf "/etc/loom/api-keys/%s" .Values.auth.secretKey | quote }}
 {{- end }}
+{{- with .Values.gateway.metricsPort }}
+LOOM_METRICS_PORT: {{ . | int64 | quote }}
+{{- end }}
 LOOM_MAX_IN_FLIGHT_REQUESTS: {{ .Values.gateway.maxInFlightRequests | int64 | quote }}
+LOOM_BODY_READ_TIMEOUT_S: {{ .Values.gateway.bodyReadTimeoutSeconds | toString | quote }}
+LOOM_MAX_STREAMS: {{ .Values.gateway.maxStreams | int64 | quote }}
 LOOM_DEVICE_RATE_LIMIT: {{ .Values.gateway.deviceRateLimit | toString | quote }}
 LOOM_DEVICE_RATE_BURST: {{ .Values.gateway.deviceRateBurst | int64 | quote }}
 LOOM_IDEMPOTENCY_WINDOW_S: {{ .Values.gateway.idempotencyWindowSeconds | toString | quote }}

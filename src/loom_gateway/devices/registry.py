@@ -17,7 +17,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ import confluent_kafka
 from pydantic import ValidationError
 
 from loom_gateway.catalog import DataType
-from loom_gateway.devices._activity import ActivityCounter, Slot, SlotTable, summarise
+from loom_gateway.devices._activity import ActivityCounter, ActivitySummary, Slot, SlotTable
 from loom_gateway.devices._document import Device, DeviceRules, is_active
 from loom_gateway.devices._table import DeviceQuery, DeviceTable
 from loom_gateway.devices._tail import TopicTail
@@ -79,8 +79,13 @@ class DeviceRegistry:
         self._publisher = publisher
         self._readiness = readiness
         self._table = DeviceTable()
-        self._slots = SlotTable()
-        self._counter = ActivityCounter(self.replica_id)
+        self._slots = SlotTable(settings.device_activity_max_devices)
+        self._counter = ActivityCounter(
+            self.replica_id,
+            settings.device_activity_max_devices,
+            recall=lambda device_id: self._slots.get(f"{device_id}/{self.replica_id}"),
+        )
+        self._summary = ActivitySummary(self._activity_slots)
         self._write_lock = asyncio.Lock()
         self._flush_lock = asyncio.Lock()
         self._tail: TopicTail | None = None
@@ -236,8 +241,15 @@ class DeviceRegistry:
             raise DeviceNotFound(device_id)
         return device
 
-    def find(self, query: DeviceQuery) -> list[Device]:
-        return query.select(self._table.devices(), self._rules.key_field)
+    def find(self, query: DeviceQuery, device_ids: Collection[str] | None = None) -> list[Device]:
+        """``device_ids``: only these (a key bound to devices lists its own)."""
+        if device_ids is None:
+            devices = self._table.devices()
+        else:
+            devices = [
+                device for device_id in device_ids if (device := self._table.get(device_id)) is not None
+            ]
+        return query.select(devices, self._rules.key_field)
 
     async def patch(self, device_id: str, body: bytes) -> Device:
         async with self._write_lock:
@@ -256,10 +268,17 @@ class DeviceRegistry:
                 return device
             return await self._write(self._rules.restore(device, received_now()))
 
-    def activity(self) -> list[dict[str, Any]]:
+    async def activity(
+        self, limit: int, offset: int, device_ids: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """A page of the devices' activity in device id order (of ``device_ids`` only, when given),
+        summed over every replica's latest slot (at most a second old; see ``ActivitySummary``)."""
+        return await self._summary.page(limit, offset, device_ids)
+
+    def _activity_slots(self) -> list[Slot]:
         """Every replica's latest slots, this replica's own from memory (flushed or not)."""
         others = [slot for slot in self._slots.slots() if slot.replica_id != self.replica_id]
-        return summarise([*others, *self._counter.slots()])
+        return [*others, *self._counter.slots()]
 
     async def flush_activity(self) -> int:
         """Write the slots that changed since the last flush; how many were written.

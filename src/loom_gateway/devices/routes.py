@@ -1,5 +1,10 @@
 """The /devices endpoints. Bodies are validated by the registry (strictly, with the generated
-model); errors are raised as LoomErrors and become problem documents in ``http.problems``."""
+model); errors are raised as LoomErrors and become problem documents in ``http.problems``.
+
+A key bound to devices reads and writes only those: another device is "not found" (404) to it
+on reads, so that it cannot learn which ids exist, and "not allowed" (403) on writes, whatever
+exists. Bodies are read as the ingestion routes read theirs (``http.bodies``: a deadline, 499
+for a client that leaves)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ from litestar.params import FromPath
 
 from loom_gateway.devices._table import MAX_LIMIT, DeviceQuery
 from loom_gateway.devices.registry import DeviceRegistry
+from loom_gateway.errors import DeviceNotFound
 from loom_gateway.http.auth import principal_of
+from loom_gateway.http.bodies import BodyReader
 from loom_gateway.http.media import json_response, require_json
 
 __all__ = ["device_handlers"]
@@ -21,8 +28,12 @@ _TAGS = ["devices"]
 _PATH = "/devices/{device_id:str}"
 
 
-def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
+def device_handlers(registry: DeviceRegistry, bodies: BodyReader) -> list[HTTPRouteHandler]:
     """Handlers for every /devices endpoint, answering from ``registry``."""
+
+    async def body_of(request: Request[Any, Any, Any]) -> bytes:
+        return await bodies.read(request.receive, request.headers.get("content-length"), max_body_bytes)
+
     max_body_bytes = registry.max_body_bytes
 
     @post(
@@ -38,7 +49,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     async def register_device(request: Request[Any, Any, Any]) -> Response[bytes]:
         require_json(request, "device")
         registry.require_loaded()
-        body = await request.body()
+        body = await body_of(request)
         _may_write(request, _device_id_in(body))
         return json_response(await registry.register(body), 201)
 
@@ -48,29 +59,38 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         summary="List devices",
         description="A JSON array in registration order. Query: device_type, service_name, "
         f"is_active (true by default; false lists the deleted ones), limit (1-{MAX_LIMIT}, default 100), "
-        "offset.",
-        sync_to_thread=False,
+        "offset. A key bound to devices lists only those.",
+        # Filtering and sorting every registered device: in a worker thread, not on the event
+        # loop that ingestion waits for.
+        sync_to_thread=True,
     )
     def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
-        return json_response(registry.find(DeviceQuery.parse(dict(request.query_params))))
+        query = DeviceQuery.parse(dict(request.query_params))
+        return json_response(registry.find(query, _readable(request)))
 
     @get(
         "/devices/activity",
         tags=_TAGS,
         summary="Device activity",
-        description="Per device that sent readings: when the gateway last accepted one, and how many of "
-        "each data type, summed over every gateway replica (counts reach other replicas within "
-        "LOOM_DEVICE_ACTIVITY_FLUSH_S).",
-        sync_to_thread=False,
+        description="Per device that sent readings, in device id order: when the gateway last accepted "
+        "one, and how many of each data type, summed over every gateway replica (counts reach other "
+        "replicas within LOOM_DEVICE_ACTIVITY_FLUSH_S; an answer may be a second old). Query: limit "
+        f"(1-{MAX_LIMIT}, default 100), offset. A key bound to devices sees only those. Each process "
+        "keeps the activity of at most LOOM_DEVICE_ACTIVITY_MAX_DEVICES devices (the idlest are "
+        "forgotten first).",
     )
-    def device_activity() -> Response[bytes]:
+    async def device_activity(request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
-        return json_response(registry.activity())
+        page = DeviceQuery.parse(
+            {name: request.query_params[name] for name in _PAGING if name in request.query_params}
+        )
+        return json_response(await registry.activity(page.limit, page.offset, _readable(request)))
 
     @get(_PATH, tags=_TAGS, summary="Get a device", sync_to_thread=False)
-    def get_device(device_id: FromPath[str]) -> Response[bytes]:
+    def get_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
+        _may_read(request, device_id)
         return json_response(registry.get(device_id))
 
     @patch(
@@ -85,7 +105,7 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         require_json(request, "device")
         registry.require_loaded()
         _may_write(request, device_id)
-        return json_response(await registry.patch(device_id, await request.body()))
+        return json_response(await registry.patch(device_id, await body_of(request)))
 
     @delete(
         _PATH,
@@ -123,11 +143,27 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
     ]
 
 
+_PAGING = ("limit", "offset")
+
+
 def _may_write(request: Request[Any, Any, Any], device_id: str | None) -> None:
-    """A key bound to devices may change only those (reads are not restricted)."""
+    """A key bound to devices may change only those (403 for others)."""
     principal = principal_of(request)
     if principal is not None and device_id is not None:
         principal.check_device(device_id)
+
+
+def _readable(request: Request[Any, Any, Any]) -> frozenset[str] | None:
+    """The devices the caller may read; None: any."""
+    principal = principal_of(request)
+    return None if principal is None else principal.devices
+
+
+def _may_read(request: Request[Any, Any, Any], device_id: str) -> None:
+    """Another device is not found (404), as an unknown one is: a bound key learns no ids."""
+    readable = _readable(request)
+    if readable is not None and device_id not in readable:
+        raise DeviceNotFound(device_id)
 
 
 def _device_id_in(body: bytes) -> str | None:

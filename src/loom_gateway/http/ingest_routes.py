@@ -8,26 +8,18 @@ from typing import cast
 
 from litestar import Router, asgi
 from litestar.config.app import AppConfig
-from litestar.exceptions import ClientException, InternalServerException, MethodNotAllowedException
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.exceptions import MethodNotAllowedException
 from litestar.handlers import ASGIRouteHandler, BaseRouteHandler
 from litestar.plugins import InitPlugin
-from litestar.types import (
-    Guard,
-    HTTPDisconnectEvent,
-    HTTPRequestEvent,
-    HTTPScope,
-    Receive,
-    Scope,
-    Send,
-)
+from litestar.types import HTTPScope, Receive, Scope, Send
 
 from loom_gateway.catalog import Catalog, DataType
 from loom_gateway.errors import GatewayNotReady
 from loom_gateway.http.auth import HeaderAuthenticate
+from loom_gateway.http.bodies import BodyReader
 from loom_gateway.http.media import JSON_MEDIA_TYPE, require_json_media_type
 from loom_gateway.http.results import result_answer
-from loom_gateway.http.streams import stream_handler
+from loom_gateway.http.streams import OpenStreams, stream_handler
 from loom_gateway.ingest.admission import InFlightLimit
 from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.quarantine import Ingest, Quarantine
@@ -47,15 +39,17 @@ class IngestRoutesPlugin(InitPlugin):
         dispatchers: Mapping[str, Dispatcher],
         readiness: Readiness,
         authenticate: HeaderAuthenticate,
-        guard: Guard,
+        open_streams: OpenStreams,
         in_flight: InFlightLimit,
+        bodies: BodyReader,
         quarantine: Quarantine | None = None,
     ) -> None:
-        """``authenticate`` runs in the POST handlers; ``guard`` (the same check) on WebSocket streams.
+        """``authenticate`` runs in the POST handlers and at a WebSocket stream's upgrade;
         ``quarantine``: where refused readings go, when enabled."""
         self._authenticate = authenticate
+        self._bodies = bodies
         self._quarantine = quarantine
-        self._guard = guard
+        self._open_streams = open_streams
         self._in_flight = in_flight
         self._catalog = catalog
         self._ingestors = ingestors
@@ -64,7 +58,7 @@ class IngestRoutesPlugin(InitPlugin):
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         # Every route that takes data needs a key (unless auth is disabled).
-        gates = (self._readiness, self._in_flight, self._authenticate, self._quarantine)
+        gates = (self._readiness, self._in_flight, self._bodies, self._authenticate, self._quarantine)
         posts: list[BaseRouteHandler] = [
             ingest_handler(route.path, route.data_type, self._ingestors[route.data_type].ingest, *gates)
             for route in self._catalog.routes
@@ -74,12 +68,19 @@ class IngestRoutesPlugin(InitPlugin):
             for dispatch in self._catalog.dispatches
         ]
         streams: list[BaseRouteHandler] = [
-            stream_handler(stream, self._ingestors[stream.data_type], self._readiness, self._quarantine)
+            stream_handler(
+                stream,
+                self._ingestors[stream.data_type],
+                self._readiness,
+                self._authenticate,
+                self._open_streams,
+                self._quarantine,
+            )
             for stream in self._catalog.streams
         ]
         app_config.route_handlers.append(Router(path="/", route_handlers=posts))
         if streams:
-            app_config.route_handlers.append(Router(path="/", route_handlers=streams, guards=[self._guard]))
+            app_config.route_handlers.append(Router(path="/", route_handlers=streams))
         return app_config
 
 
@@ -89,6 +90,7 @@ def ingest_handler(
     ingest: Ingest,
     readiness: Readiness,
     in_flight: InFlightLimit,
+    bodies: BodyReader,
     authenticate: HeaderAuthenticate,
     quarantine: Quarantine | None = None,
 ) -> ASGIRouteHandler:
@@ -99,7 +101,8 @@ def ingest_handler(
     but no Request, signature model or Response is built per request (measured: about a sixth
     of a single reading's CPU on the event loop). What the POST route did for us is done here:
     OPTIONS gets 204, other methods 405 (both with ``Allow``, as before), the body limit is the
-    schema's ``max_body_bytes`` (413).
+    schema's ``max_body_bytes`` (413). The body is read (``bodies``: within a deadline) before the
+    request takes an in-flight slot, so slow senders cannot fill the room of requests being ingested.
     """
     if quarantine is not None:
         ingest = quarantine.guarding(path, data_type, ingest)
@@ -117,9 +120,9 @@ def ingest_handler(
         principal = authenticate(headers)  # 401 before the body is read
         require_json_media_type(headers.get("content-type", ""), "reading")
         if not readiness.ready:
-            raise GatewayNotReady(readiness.reason or "not ready")
+            raise GatewayNotReady(readiness.phrase or "not ready")
+        body = await bodies.read(receive, headers.get("content-length"), limit)
         with in_flight.admit():
-            body = await _body(receive, headers.get("content-length"), limit)
             status, answer = result_answer(await ingest(body, principal))
         await send(
             {
@@ -146,27 +149,3 @@ def _headers(raw: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
         if name in _WANTED:
             found.setdefault(name.decode(), value.decode("latin-1"))
     return found
-
-
-async def _body(receive: Receive, content_length: str | None, limit: int) -> bytes:
-    """The whole body, refused (413) as soon as it is known to exceed ``limit`` bytes."""
-    if content_length is not None:
-        try:
-            announced = int(content_length)
-        except ValueError:
-            raise ClientException(f"Invalid content-length: {content_length!r}") from None
-        if announced > limit:
-            raise RequestEntityTooLarge
-    chunks: list[bytes] = []
-    received = 0
-    while True:
-        event = cast("HTTPRequestEvent | HTTPDisconnectEvent", await receive())
-        if event["type"] == "http.disconnect":
-            raise InternalServerException("client disconnected prematurely")
-        chunk = event.get("body", b"")
-        received += len(chunk)
-        if received > limit:
-            raise RequestEntityTooLarge
-        chunks.append(chunk)
-        if not event.get("more_body", False):
-            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

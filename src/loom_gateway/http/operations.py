@@ -19,9 +19,10 @@ _SAMPLE_INTERVAL_S = 1.0
 
 
 def operations_handlers(
-    readiness: Readiness, metrics: Metrics, queued: Callable[[], int]
+    readiness: Readiness, metrics: Metrics, queued: Callable[[], int], *, serve_metrics: bool = True
 ) -> list[HTTPRouteHandler]:
-    """``queued``: how many records wait for Kafka's acknowledgement (read at each scrape)."""
+    """``queued``: how many records wait for Kafka's acknowledgement (read at each scrape);
+    ``serve_metrics`` False: no /metrics here (LOOM_METRICS_PORT serves it, see ``metrics_port``)."""
 
     @get("/healthz", tags=["operations"], summary="Liveness", sync_to_thread=False)
     def healthz() -> dict[str, str]:
@@ -30,11 +31,12 @@ def operations_handlers(
 
     @get("/readyz", tags=["operations"], summary="Readiness", sync_to_thread=False)
     def readyz() -> Response[dict[str, str]]:
-        """Ready once the broker was reached and every catalog topic exists."""
+        """Ready once the broker was reached and every catalog topic exists. Why not, in one generic
+        phrase (the details, broker errors included, are in the log and loom_ready)."""
         if readiness.ready:
             return Response({"status": "ready"}, status_code=200)
         return Response(
-            {"status": "not-ready", "reason": readiness.reason or ""},
+            {"status": "not-ready", "reason": readiness.phrase or "not ready"},
             status_code=503,
             headers={"Retry-After": "2"},
         )
@@ -50,7 +52,7 @@ def operations_handlers(
         metrics.sample(ready=readiness.ready, queued=queued())
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
-    return [healthz, readyz, metrics_endpoint]
+    return [healthz, readyz, metrics_endpoint] if serve_metrics else [healthz, readyz]
 
 
 def metrics_lifespan(

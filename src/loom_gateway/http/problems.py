@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://loom-gateway.dev/problems/"
+_MAX_LOGGED_PATH = 256
+"""A path is the client's choice: a log line repeats at most this much of it."""
 
 
 def problem_document(error: LoomError, instance: str) -> dict[str, Any]:
@@ -88,7 +90,7 @@ class _RateLimitedLog:
 
 def _loom_error(request: Request[Any, Any, Any], error: LoomError, log: _RateLimitedLog) -> Response[bytes]:
     if error.status >= 500:
-        log.warning(error.problem_type, f"{request.method} {request.url.path}: {error.detail}")
+        log.warning(error.problem_type, f"{request.method} {_logged_path(request)}: {error.detail}")
     return problem_response(
         error.status,
         error.problem_type,
@@ -115,10 +117,15 @@ def _http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respon
 
 
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[bytes]:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    logger.exception("unhandled error on %s %s", request.method, _logged_path(request), exc_info=error)
     return problem_response(
         500, "internal", "Internal error", "the gateway failed unexpectedly", request.url.path
     )
+
+
+def _logged_path(request: Request[Any, Any, Any]) -> str:
+    path = request.url.path
+    return path if len(path) <= _MAX_LOGGED_PATH else f"{path[:_MAX_LOGGED_PATH]}... ({len(path)} characters)"
 
 
 def exception_handlers() -> ExceptionHandlersMap:

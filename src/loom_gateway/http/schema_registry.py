@@ -11,6 +11,7 @@ Reading needs no API key, like ``/openapi.json``: the schemas are the public con
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -86,9 +87,10 @@ def schema_registry_router(registry: SchemaRegistry) -> Router:
 def _handlers(registry: SchemaRegistry) -> list[HTTPRouteHandler]:
     @get("/schemas/ids/{schema_id:str}", sync_to_thread=False)
     def schema_by_id(schema_id: FromPath[str]) -> Response[bytes]:
-        schema = registry.by_id(int(schema_id)) if schema_id.isdigit() else None
+        number = _schema_id_number(schema_id)
+        schema = None if number is None else registry.by_id(number)
         if schema is None:
-            return _error(404, _SCHEMA_NOT_FOUND, f"Schema {schema_id} not found")
+            return _error(404, _SCHEMA_NOT_FOUND, f"Schema {_echo(schema_id)} not found")
         return _answer({"schema": schema})
 
     @get("/subjects", sync_to_thread=False)
@@ -99,25 +101,25 @@ def _handlers(registry: SchemaRegistry) -> list[HTTPRouteHandler]:
     def versions(subject: FromPath[str]) -> Response[bytes]:
         found = registry.versions(subject)
         if found is None:
-            return _error(404, _SUBJECT_NOT_FOUND, f"Subject '{subject}' not found.")
+            return _error(404, _SUBJECT_NOT_FOUND, f"Subject '{_echo(subject)}' not found.")
         return _answer(found)
 
     @get("/subjects/{subject:str}/versions/{version:str}", sync_to_thread=False)
     def version(subject: FromPath[str], version: FromPath[str]) -> Response[bytes]:
         if registry.versions(subject) is None:
-            return _error(404, _SUBJECT_NOT_FOUND, f"Subject '{subject}' not found.")
+            return _error(404, _SUBJECT_NOT_FOUND, f"Subject '{_echo(subject)}' not found.")
         try:
             number = _version_number(version)
         except ValueError:
             return _error(
                 422,
                 _INVALID_VERSION,
-                f"The specified version '{version}' is not a valid version id. "
+                f"The specified version '{_echo(version)}' is not a valid version id. "
                 'Allowed values are between [1, 2^31-1] and the string "latest"',
             )
         entry = registry.version(subject, number)
         if entry is None:
-            return _error(404, _VERSION_NOT_FOUND, f"Version {version} not found.")
+            return _error(404, _VERSION_NOT_FOUND, f"Version {_echo(version)} not found.")
         return _answer(
             {
                 "subject": entry.subject,
@@ -130,13 +132,31 @@ def _handlers(registry: SchemaRegistry) -> list[HTTPRouteHandler]:
     return [schema_by_id, subjects, versions, version]
 
 
+# Ids and versions are 32-bit integers (as in Confluent's registry): at most 10 ASCII digits.
+# ``str.isdigit`` would take "²" (which ``int`` refuses) and ``int`` refuses more than 4300 digits;
+# both were 500s anyone could cause.
+_NUMBER = re.compile(r"[0-9]{1,10}")
+_MAX_ECHO = 64
+"""How much of a client's id, subject or version an error message repeats."""
+
+
+def _schema_id_number(schema_id: str) -> int | None:
+    """The id a path names, or None when it cannot be one (then: 404, as for an unknown id)."""
+    return int(schema_id) if _NUMBER.fullmatch(schema_id) else None
+
+
 def _version_number(version: str) -> int | None:
     """None for the latest, else the number; ValueError when ``version`` names no version."""
     if version in ("latest", "-1"):
         return None
-    if version.isdigit() and 1 <= int(version) < 2**31:
+    if _NUMBER.fullmatch(version) and 1 <= int(version) < 2**31:
         return int(version)
-    raise ValueError(version)
+    raise ValueError(version[:_MAX_ECHO])
+
+
+def _echo(value: str) -> str:
+    """A client's value, cut short for an error message."""
+    return value if len(value) <= _MAX_ECHO else value[:_MAX_ECHO] + "..."
 
 
 def _answer(body: Any) -> Response[bytes]:

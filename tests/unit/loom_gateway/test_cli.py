@@ -47,13 +47,15 @@ def test_the_plan_for_ci_is_one_json_document() -> None:
     }
 
 
-def test_several_workers_get_a_temporary_metrics_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_several_workers_or_a_metrics_port_get_a_temporary_metrics_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
 
-    with _metrics_directory(workers=2):
+    with _metrics_directory(shared=True):
         directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
         assert directory.is_dir()
-    with _metrics_directory(workers=1):
+    with _metrics_directory(shared=False):
         assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 
     assert not directory.exists()
@@ -67,7 +69,7 @@ def test_a_configured_metrics_directory_is_kept_but_emptied_of_old_files(
     (tmp_path / "keep.txt").write_text("not ours")
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
 
-    with _metrics_directory(workers=4):
+    with _metrics_directory(shared=True):
         assert sorted(path.name for path in tmp_path.iterdir()) == ["keep.txt"]
 
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path)

@@ -67,3 +67,20 @@ def test_a_released_holder_may_hold_it_back_again() -> None:
 
     assert readiness.ready is False
     assert readiness.reason == "shutting down"
+
+
+def test_the_phrase_for_anyone_is_generic_whatever_the_reason_says() -> None:
+    readiness = Readiness()
+    readiness.hold(
+        "kafka", "Kafka unavailable: 127.0.0.1:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed"
+    )
+    readiness.hold("topics", "missing topics: secret.topic.name")
+
+    assert readiness.phrase == "Kafka unavailable"
+    readiness.release("kafka")
+    assert readiness.phrase == "waiting for Kafka"
+    readiness.hold("something-new", "details")
+    readiness.release("topics")
+    assert readiness.phrase == "not ready"
+    readiness.release("something-new")
+    assert readiness.phrase is None

@@ -23,6 +23,7 @@ def test_defaults() -> None:
     assert load_settings().model_dump() == {
         "host": "127.0.0.1",
         "port": 8000,
+        "metrics_port": None,
         "workers": 1,
         "log_level": "INFO",
         "log_format": "json",
@@ -39,6 +40,9 @@ def test_defaults() -> None:
         "kafka_linger_ms": 1.0,
         "kafka_queue_max_messages": 100_000,
         "max_in_flight_requests": 1000,
+        "body_read_timeout_s": 30.0,
+        "max_buffered_body_bytes": 134_217_728,
+        "max_streams": 1000,
         "device_rate_limit": 0.0,
         "device_rate_burst": 1000,
         "idempotency_window_s": 600.0,
@@ -49,6 +53,7 @@ def test_defaults() -> None:
         "kafka_statistics_interval_ms": 15_000,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
+        "device_activity_max_devices": 100_000,
         "api_keys": None,
         "api_keys_file": None,
         "auth_disabled": False,
@@ -210,3 +215,10 @@ def test_topic_name_applies_the_override_then_the_prefix(
     settings = load_settings(kafka_topic_prefix=prefix, kafka_topic_overrides=overrides)
 
     assert settings.topic_name("device.sensor.gps.raw") == expected
+
+
+def test_the_metrics_port_must_be_its_own() -> None:
+    assert "LOOM_METRICS_PORT: Value error, it must differ from LOOM_PORT" in configuration_error(
+        port=8000, metrics_port=8000
+    )
+    assert load_settings(port=8000, metrics_port=9102).metrics_port == 9102

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from loom_gateway.tracing import trace_headers, trace_id, valid_traceparent, valid_tracestate
+from loom_gateway.tracing import (
+    trace_headers,
+    trace_id,
+    traceparent_to_propagate,
+    tracestate_to_propagate,
+    valid_traceparent,
+    valid_tracestate,
+)
 
 VALID = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
@@ -16,10 +23,18 @@ VALID = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
         b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",  # not sampled: still a trace
         b" " + VALID + b"\t",  # optional whitespace around the value
         b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-what-comes-next",  # a later version
+        b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",  # a later version, no more fields
     ],
 )
 def test_valid_traceparents(value: bytes) -> None:
     assert valid_traceparent(value)
+
+
+def test_a_later_version_is_carried_as_its_first_55_bytes_in_version_00() -> None:
+    later = b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-" + b"x" * 20_000
+
+    assert traceparent_to_propagate(later) == VALID
+    assert trace_headers(later, None) == [("traceparent", VALID)]
 
 
 @pytest.mark.parametrize(
@@ -34,6 +49,8 @@ def test_valid_traceparents(value: bytes) -> None:
         b"00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",  # short trace id
         b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",  # no flags
         b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\n",  # a newline is not whitespace here
+        b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",  # a later version: "-" must follow
+        b"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0",  # shorter than 55 bytes
     ],
 )
 def test_invalid_traceparents(value: bytes) -> None:
@@ -56,6 +73,11 @@ def test_invalid_traceparents(value: bytes) -> None:
 )
 def test_tracestate(value: bytes, valid: bool) -> None:
     assert valid_tracestate(value) is valid
+
+
+def test_a_tracestate_is_carried_as_its_members_without_blanks_or_empty_ones() -> None:
+    assert tracestate_to_propagate(b" rojo=1 ,, congo=2\t") == b"rojo=1,congo=2"
+    assert tracestate_to_propagate(b" , ") is None
 
 
 def test_headers_carry_a_valid_trace_and_drop_the_rest() -> None:

@@ -310,7 +310,7 @@ def test_activity_sums_every_replicas_latest_slot_and_this_ones_unwritten_counts
     for record in [*other_publisher.records, *mine_publisher.records]:
         mine.apply_activity_record(message(record))
 
-    [first, second] = mine.activity()
+    [first, second] = asyncio.run(mine.activity(100, 0))
     assert (first["device_id"], first["counts"], first["total"]) == (DEVICE_ID, {GPS: 3, POWER: 1}, 4)
     assert (second["device_id"], second["counts"]) == ("d2", {POWER: 1})
 
@@ -326,5 +326,5 @@ def test_activity_records_that_are_not_slots_are_skipped(caplog: pytest.LogCaptu
         raw_message(ACTIVITY_TOPIC, b"d1/r3", json.dumps({**slot, "counts": {}}).encode())
     )
 
-    assert devices.activity() == []
+    assert asyncio.run(devices.activity(100, 0)) == []
     assert len([r for r in caplog.records if r.message.startswith("skipped")]) == 2

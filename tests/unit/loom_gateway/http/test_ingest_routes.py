@@ -1,4 +1,5 @@
-"""The raw ASGI ingestion handler's own request handling: headers, body limit, methods."""
+"""The raw ASGI ingestion handler's own request handling: headers and methods (bodies:
+test_bodies.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import asyncio
 from typing import Any
 
 import pytest
-from litestar.exceptions import ClientException, InternalServerException, MethodNotAllowedException
-from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.exceptions import MethodNotAllowedException
 
 from loom_catalog.catalog import DEVICE_SENSOR_GPS_V1
-from loom_gateway.http.ingest_routes import _body, _headers, ingest_handler
+from loom_gateway.http.bodies import BodyReader
+from loom_gateway.http.ingest_routes import _headers, ingest_handler
 from loom_gateway.ingest.admission import InFlightLimit
 
 
@@ -21,10 +22,6 @@ def receiving(*events: dict[str, Any]) -> Any:
         return queue.pop(0)
 
     return receive
-
-
-def chunk(body: bytes, more: bool) -> dict[str, Any]:
-    return {"type": "http.request", "body": body, "more_body": more}
 
 
 def test_only_the_headers_ingestion_reads_are_kept_the_first_of_a_repeated_one() -> None:
@@ -38,34 +35,6 @@ def test_only_the_headers_ingestion_reads_are_kept_the_first_of_a_repeated_one()
     assert _headers(raw) == {"x-api-key": "first", "content-type": "application/json"}
 
 
-def test_a_body_in_chunks_is_joined() -> None:
-    body = asyncio.run(_body(receiving(chunk(b'{"a":', True), chunk(b"1}", False)), None, 100))
-
-    assert body == b'{"a":1}'
-
-
-def test_an_announced_length_over_the_limit_is_413_before_anything_is_read() -> None:
-    async def never() -> dict[str, Any]:
-        raise AssertionError("the body was read")
-
-    with pytest.raises(RequestEntityTooLarge):
-        asyncio.run(_body(never, "101", 100))
-
-
-def test_a_streamed_body_is_cut_off_at_the_limit_whatever_it_announced() -> None:
-    events = receiving(chunk(b"x" * 60, True), chunk(b"x" * 60, True), chunk(b"never read", False))
-
-    with pytest.raises(RequestEntityTooLarge):
-        asyncio.run(_body(events, "10", 100))
-
-
-def test_a_malformed_length_is_400_and_a_disconnect_ends_the_request() -> None:
-    with pytest.raises(ClientException, match="Invalid content-length"):
-        asyncio.run(_body(receiving(chunk(b"{}", False)), "ten", 100))
-    with pytest.raises(InternalServerException, match="disconnected"):
-        asyncio.run(_body(receiving(chunk(b"{", True), {"type": "http.disconnect"}), None, 100))
-
-
 def _gps_handler() -> Any:
     async def unused(*_: object) -> Any:
         raise AssertionError("ingested")
@@ -76,6 +45,7 @@ def _gps_handler() -> Any:
         unused,
         readiness=None,  # type: ignore[arg-type]  # never reached
         in_flight=InFlightLimit(1),
+        bodies=BodyReader(10.0, 1000),
         authenticate=lambda _: None,
     )
 

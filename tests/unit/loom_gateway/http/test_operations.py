@@ -27,11 +27,12 @@ def test_metrics_report_readiness_and_the_producer_queue_at_scrape_time() -> Non
     assert "loom_ready 1.0" in ready
 
 
-def test_readiness_says_why_not_and_liveness_stays_up() -> None:
+def test_readiness_says_why_not_in_a_generic_phrase_and_liveness_stays_up() -> None:
     readiness = Readiness("topics")
+    readiness.hold("topics", "broker not reachable: KafkaError{code=_TRANSPORT,str=10.0.0.7:9092 failed}")
     probe = client(readiness, queued=0)
 
     assert probe.get("/readyz").status_code == 503
-    assert probe.get("/readyz").json() == {"status": "not-ready", "reason": "topics not started yet"}
+    assert probe.get("/readyz").json() == {"status": "not-ready", "reason": "waiting for Kafka"}
     assert probe.get("/readyz").headers["retry-after"] == "2"
     assert probe.get("/healthz").json() == {"status": "healthy"}

@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.exceptions import WebSocketDisconnect
 from litestar.testing import TestClient, WebSocketTestSession
 
 from loom_catalog import CATALOG
 from loom_gateway.catalog import Stream
 from loom_gateway.errors import BrokerUnavailable, LoomError
+from loom_gateway.http.auth import HeaderAuthenticate
 from loom_gateway.http.problems import PROBLEM_TYPE_BASE
-from loom_gateway.http.streams import stream_handler
+from loom_gateway.http.streams import OpenStreams, stream_handler
 from loom_gateway.ingest import service
 from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.metrics import Metrics
@@ -44,12 +46,19 @@ class Gateway:
     """A Litestar app with the one stream handler, and what it publishes and counts."""
 
     def __init__(
-        self, stream: Stream = STREAM, readiness: Readiness | None = None, *failures: LoomError | None
+        self,
+        stream: Stream = STREAM,
+        readiness: Readiness | None = None,
+        *failures: LoomError | None,
+        authenticate: HeaderAuthenticate = lambda _: None,
+        max_streams: int = 100,
     ) -> None:
         self.publisher = FakePublisher(*failures)
         self.metrics = Metrics()
         ingestor = Ingestor(stream.data_type, Settler(self.publisher, self.metrics))  # type: ignore[arg-type]
-        self.app = Litestar(route_handlers=[stream_handler(stream, ingestor, readiness or Readiness())])
+        self.open_streams = OpenStreams(max_streams)
+        handler = stream_handler(stream, ingestor, readiness or Readiness(), authenticate, self.open_streams)
+        self.app = Litestar(route_handlers=[handler])
 
     @property
     def values(self) -> list[dict[str, Any]]:
@@ -165,7 +174,8 @@ def test_a_binary_frame_gets_an_error_frame() -> None:
     assert len(gateway.publisher.records) == 1
 
 
-def test_a_frame_at_the_limit_is_acked_and_one_over_it_gets_a_413_frame() -> None:
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+def test_a_frame_at_the_limit_is_acked_and_one_over_it_closes_the_stream_with_1009(binary: bool) -> None:
     frame = json.dumps(reading())
     size = len(frame.encode())
     limited = Stream(STREAM.path, replace(DATA_TYPE, max_body_bytes=size))
@@ -174,18 +184,18 @@ def test_a_frame_at_the_limit_is_acked_and_one_over_it_gets_a_413_frame() -> Non
     with gateway.connect() as socket:
         socket.send_text(frame)
         at_limit = receive(socket)
-        socket.send_text(frame + " ")
-        over_limit = receive(socket)
+        if binary:
+            socket.send_bytes(frame.encode() + b" ")
+        else:
+            socket.send_text(frame + " ")
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive()
 
     assert at_limit == ack()
-    assert over_limit == {
-        "type": PROBLEM_TYPE_BASE + "reading-too-large",
-        "title": "Reading too large",
-        "status": 413,
-        "detail": f"the frame is {size + 1} bytes; this stream takes at most {size}",
-        "instance": PATH,
-    }
+    assert closed.value.code == 1009
+    assert closed.value.detail == f"the frame is {size + 1} bytes; this stream takes at most {size}"
     assert len(gateway.publisher.records) == 1
+    assert gateway.open_streams.open == 0
 
 
 def test_the_device_id_is_filled_in_from_the_path_when_the_frame_has_none() -> None:
@@ -250,7 +260,7 @@ def test_a_frame_while_not_ready_gets_a_503_frame_and_nothing_is_published() -> 
         "type": PROBLEM_TYPE_BASE + "not-ready",
         "title": "Gateway not ready",
         "status": 503,
-        "detail": "topics not started yet",
+        "detail": "waiting for Kafka",
         "instance": PATH,
         "retry_after": 2,
     }

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import json
+import re
+from typing import Any, cast
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
+from loom_catalog.catalog import DEVICE_SENSOR_GPS_V1
 from loom_gateway.context import REQUEST_CONTEXT, RequestContext
+from loom_gateway.errors import LoomError
 from loom_gateway.http.telemetry import Telemetry
+from loom_gateway.ingest.service import Ingestor, Settler
 from loom_gateway.metrics import Metrics
+from tests.support.mobile_bodies import gps
 
 TRACEPARENT = b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
@@ -164,3 +172,75 @@ def test_other_scopes_pass_through_with_their_trace() -> None:
     assert app.seen is None
     assert seen[0] is not None
     assert seen[0].trace_id == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+HEADER_BYTES = st.binary(max_size=700) | st.builds(
+    lambda version, tail: version + TRACEPARENT[2:] + tail,
+    st.sampled_from([b"00", b"01", b"fe", b"ff", b"0A"]),
+    st.binary(max_size=600),
+)
+"""Arbitrary bytes, and traceparents of any version with arbitrary tails."""
+TRACESTATE_BYTES = st.binary(max_size=700) | st.lists(st.from_regex(rb"\A[ -~]{0,40}\Z"), max_size=40).map(
+    b",".join
+)
+STRICT_TRACEPARENT = re.compile(rb"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+STRICT_TRACESTATE_MEMBER = re.compile(
+    rb"(?:[a-z][a-z0-9_*/-]{0,255}|[a-z0-9][a-z0-9_*/-]{0,240}@[a-z][a-z0-9_*/-]{0,13})"
+    rb"=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]"
+)
+GPS_INGESTOR = Ingestor(DEVICE_SENSOR_GPS_V1, cast("Settler", None))  # prepare() needs no settler
+GPS_READING = DEVICE_SENSOR_GPS_V1.model.model_validate_json(json.dumps(gps()))
+
+
+@given(traceparent=HEADER_BYTES, tracestates=st.lists(TRACESTATE_BYTES, max_size=3))
+def test_random_trace_headers_never_reach_a_record_header_unvalidated(
+    traceparent: bytes, tracestates: list[bytes]
+) -> None:
+    # What a request's headers become in its records: the middleware's context, then a record.
+    headers = [(b"traceparent", traceparent), *((b"tracestate", state) for state in tracestates)]
+    context = Telemetry(FakeApp(), Metrics())._context(headers)
+    token = REQUEST_CONTEXT.set(context)
+    try:
+        prepared = GPS_INGESTOR.prepare(GPS_READING, "2025-07-08T14:53:08.123456Z")
+    finally:
+        REQUEST_CONTEXT.reset(token)
+    assert not isinstance(prepared, LoomError)
+
+    record_headers = dict(prepared.record.headers)
+    assert set(record_headers) <= {
+        "loom.message_id",
+        "loom.schema",
+        "loom.schema_version",
+        "content-type",
+        "traceparent",
+        "tracestate",
+    }
+    carried = record_headers.get("traceparent")
+    if carried is None:
+        assert "tracestate" not in record_headers
+        return
+    assert isinstance(carried, bytes)
+    assert STRICT_TRACEPARENT.fullmatch(carried)
+    # The trace it names is the client's: the ids came from what it sent, nothing else did.
+    assert carried[3:] == traceparent.strip(b" \t")[3:55]
+    state = record_headers.get("tracestate")
+    if state is not None:
+        assert isinstance(state, bytes)
+        assert len(state) <= 512
+        members = state.split(b",")
+        assert len(members) <= 32
+        assert all(STRICT_TRACESTATE_MEMBER.fullmatch(member) for member in members)
+
+
+def test_a_valid_trace_does_reach_the_records_header() -> None:
+    """The control for the property above: it does not pass by never carrying anything."""
+    later = b"01" + TRACEPARENT[2:] + b"-" + b"x" * 20_000
+    context = Telemetry(FakeApp(), Metrics())._context([(b"traceparent", later), (b"tracestate", b"a=1")])
+    token = REQUEST_CONTEXT.set(context)
+    try:
+        prepared = GPS_INGESTOR.prepare(GPS_READING, "2025-07-08T14:53:08.123456Z")
+    finally:
+        REQUEST_CONTEXT.reset(token)
+    assert not isinstance(prepared, LoomError)
+    headers = dict(prepared.record.headers)
+    assert (headers["traceparent"], headers["tracestate"]) == (TRACEPARENT, b"a=1")

@@ -523,6 +523,10 @@ def test_envelope_helper_matches_the_contract_keys() -> None:
         (b'{"x": 2.5e0308 }', "the number at /x is too large for a double"),
         (b'[\n  {"x": 1e1000\n  }\n]', "the number at /0/x is too large for a double"),
         (b'{"id":"3e456-aa","x":[1e400]}', "the number at /x/0 is too large for a double"),
+        (b'{"x":1' + b"0" * 400 + b".0}", "the number at /x is too large for a double"),
+        (b'{"x":-1' + b"0" * 400 + b"}", "the number at /x is too large for a double"),  # an integer
+        (b'{"x":1' + b"0" * 300 + b"e10}", "the number at /x is too large for a double"),
+        (b'{"x":[0.5,1' + b"0" * 309 + b"]}", "the number at /x/1 is too large for a double"),  # 1e309
     ],
 )
 def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> None:
@@ -539,6 +543,9 @@ def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> No
         b"[]",
         b'{"x":1.5e308}',
         b'{"id":"0e3f4c1e-9e12-4e45-8e00-3e456e7890ab"}',
+        b'{"x":1' + b"0" * 307 + b".0}",  # 1e307, written out
+        b'{"x":0.' + b"0" * 400 + b"1}",  # tiny: a double's 0, as 1e-400 is
+        b'{"s":"' + b"7" * 1000 + b'"}',  # digits in a string
     ],
 )
 def test_finite_numbers_and_strings_that_look_alike_pass(body: bytes) -> None:
