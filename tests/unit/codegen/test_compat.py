@@ -520,3 +520,63 @@ def main_release(tree: Tree, *arguments: str) -> tuple[int, str, str]:
     status = main(["release", "--schemas", str(tree.root), *arguments])
     captured = tree.capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def promote(tree: Tree, *arguments: str) -> tuple[int, str, str]:
+    status = main(["promote", *arguments, "--schemas", str(tree.root), "--output", str(tree.output)])
+    captured = tree.capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def unversioned_gps_route(tree: Tree) -> str:
+    routes = next(tree.output.rglob("routes.py")).read_text("utf-8")
+    [line] = [line for line in routes.splitlines() if line.strip().startswith('Route("/sensor/gps"')]
+    return line.strip()
+
+
+def test_a_new_version_leaves_the_unversioned_path_where_the_lock_pins_it(tree: Tree) -> None:
+    tree.add(GPS_V2, new_version(tree))
+    status, out, _ = tree.check()
+    assert status == 0
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V1),'
+    assert (
+        "device.sensor.gps v2, writers: existing clients keep posting to /sensor/gps, which stays on v1 "
+        "until `python -m codegen promote device.sensor.gps 2`; the gate refuses to promote, as some v1 "
+        "bodies are invalid under v2 (#/properties/latitude/maximum: the reader requires maximum 80, "
+        "the writer maximum 90, minimum -90).\n"
+    ) in out
+
+
+def test_promote_is_refused_while_old_bodies_would_be_refused_unless_forced_with_a_reason(tree: Tree) -> None:
+    tree.add(GPS_V2, new_version(tree))
+    before = tree.lock.read_bytes()
+    status, _, err = promote(tree, "device.sensor.gps", "2")
+    assert status == EXIT_INCOMPATIBLE
+    assert err.startswith(
+        "/sensor/gps: not promoted: some v1 bodies are invalid under v2: #/properties/latitude"
+    )
+    assert tree.lock.read_bytes() == before
+
+    status, out, _ = promote(tree, "device.sensor.gps", "2", "--force", "no client sends latitude above 80")
+    assert status == 0
+    assert "/sensor/gps: promoted from v1 to v2 (forced: no client sends latitude above 80)\n" in out
+    pin = read_lock(tree.lock).unversioned["/sensor/gps"]
+    assert (pin.schema, pin.forced) == (GPS_V2, "no client sends latitude above 80")
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V2),'
+
+
+def test_promote_to_a_version_that_takes_every_old_body_needs_no_force(tree: Tree) -> None:
+    widened = tree.read(GPS)
+    widened["$id"] = widened["$id"].replace("/v1.json", "/v2.json")
+    widened["properties"]["bearing"] = {"type": ["number", "null"]}
+    tree.add(GPS_V2, widened)
+    status, out, _ = tree.check()
+    assert "device.sensor.gps v2, rollout order: consumers first: deploy consumers with a v2 handler" in out
+    status, out, _ = promote(tree, "device.sensor.gps", "2")
+    assert status == 0
+    assert "/sensor/gps: promoted from v1 to v2\n" in out
+    assert read_lock(tree.lock).unversioned["/sensor/gps"].forced is None
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V2),'
+    assert not [
+        line for line in out.splitlines() if line.startswith("device.sensor.gps v2,")
+    ]  # not new any more
