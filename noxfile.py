@@ -136,7 +136,8 @@ def chart(session: nox.Session) -> None:
 @nox.session
 def predeploy(session: nox.Session) -> None:
     """The pre-deploy steps of examples/ci/regenerate-and-deploy.yml, locally: codegen check (generated/ is
-    current; released schemas changed by additions only), then the workflow itself: it parses, the
+    current; released schemas changed by additions only; and, in the log, the rollout order of every
+    schema version newer than the one its unversioned paths serve), then the workflow itself: it parses, the
     sessions and files it runs exist, and its helm upgrade renders the chart with the catalog checksum
     the deploy passes (examples/ci/check_recipe.py)."""
     if session.posargs:

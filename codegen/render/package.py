@@ -65,6 +65,7 @@ def render_package(
         "dispatching": dispatching,
         "dispatch_routes": served_dispatches(specs, served),
         "reads": reads(specs),
+        "unversioned": {path: spec.constant for path, spec in served.items()},
         "route_constants": sorted(referenced),
         "readings": [spec for spec in specs if spec.kind == "reading"],
         "registry": next((spec for spec in specs if spec.kind == "device-registry"), None),
