@@ -14,19 +14,26 @@ LOCK = "constraints.txt"
 
 
 def debian_tools(session: nox.Session, package: str, *commands: str) -> None:
-    """Debian's ``package``, for ``commands``: installed when one is missing and running as root (CI),
-    else the session stops with the command to run."""
+    """Debian's ``package``, for ``commands``, installed when one is missing: as root directly, else
+    with ``sudo -n`` where sudo needs no password (hosted CI runners, e.g. GitHub's ubuntu-24.04, run
+    as an unprivileged user with passwordless sudo); otherwise the session stops with the command to run."""
     import os
     import shutil
+    import subprocess
 
     if all(shutil.which(command) for command in commands):
         return
-    if os.geteuid() != 0:
+    if os.geteuid() == 0:
+        sudo: list[str] = []
+    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0:
+        sudo = ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive"]
+    else:
         session.error(
             f"{' and '.join(commands)} missing: sudo apt-get update && sudo apt-get install -y {package}"
         )
-    session.run("apt-get", "update", "-q", external=True)
+    session.run(*sudo, "apt-get", "update", "-q", external=True)
     session.run(
+        *sudo,
         "apt-get",
         "install",
         "-y",
@@ -129,7 +136,8 @@ def chart(session: nox.Session) -> None:
 @nox.session
 def predeploy(session: nox.Session) -> None:
     """The pre-deploy steps of examples/ci/regenerate-and-deploy.yml, locally: codegen check (generated/ is
-    current; released schemas changed by additions only), then the workflow itself: it parses, the
+    current; released schemas changed by additions only; and, in the log, the rollout order of every
+    schema version newer than the one its unversioned paths serve), then the workflow itself: it parses, the
     sessions and files it runs exist, and its helm upgrade renders the chart with the catalog checksum
     the deploy passes (examples/ci/check_recipe.py)."""
     if session.posargs:

@@ -311,7 +311,7 @@ def check_manifests(
     if merged["topicJob"]["enabled"] != (job is not None):
         problems.add(scenario, "the topic Job is rendered iff topicJob.enabled")
     if job is not None:
-        _check_topic_job(scenario, job, gateway_env, problems)
+        _check_topic_job(scenario, merged, job, gateway_env, problems)
     return sorted(by_kind)
 
 
@@ -475,7 +475,11 @@ def _check_gateway(
 
 
 def _check_topic_job(
-    scenario: str, job: dict[str, Any], gateway_env: dict[str, str], problems: Problems
+    scenario: str,
+    merged: dict[str, Any],
+    job: dict[str, Any],
+    gateway_env: dict[str, str],
+    problems: Problems,
 ) -> None:
     hooks = set(job["metadata"]["annotations"]["helm.sh/hook"].split(","))
     if hooks != {"pre-install", "pre-upgrade"}:
@@ -490,6 +494,29 @@ def _check_topic_job(
     if _loom(environment) != {k: v for k, v in _loom(gateway_env).items() if k != "LOOM_API_KEYS"}:
         problems.add(scenario, "the topic Job's LOOM_* settings differ from the gateway's")
     _check_settings(f"{scenario} topic Job", environment, problems)
+    # Its own credentials when it has some (create rights stay out of the gateway's), else the gateway's.
+    if merged["kafka"]["sasl"]["enabled"]:
+        own = merged["topicJob"]["sasl"]
+        wanted = own["existingSecret"] or merged["kafka"]["sasl"]["existingSecret"]
+        keys = (
+            (own["usernameKey"], own["passwordKey"])
+            if own["existingSecret"]
+            else (
+                merged["kafka"]["sasl"]["usernameKey"],
+                merged["kafka"]["sasl"]["passwordKey"],
+            )
+        )
+        refs = {
+            entry["name"]: entry["valueFrom"]["secretKeyRef"]
+            for entry in topics.get("env", [])
+            if "secretKeyRef" in entry.get("valueFrom", {})
+        }
+        got = tuple(
+            (refs.get(name, {}).get("name"), refs.get(name, {}).get("key"))
+            for name in ("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
+        )
+        if got != ((wanted, keys[0]), (wanted, keys[1])):
+            problems.add(scenario, f"the topic Job's SASL credentials are {got}, not from {wanted}")
 
 
 def _loom(environment: dict[str, str]) -> dict[str, str]:

@@ -25,5 +25,6 @@ def missing_extra_sentence(missing: list[str] | None = None) -> str | None:
         return None
     return (
         f"python -m codegen needs the [codegen] extra, which is not installed here (no module"
-        f" {', '.join(absent)}): run {INSTALL} (in a checkout: pip install -e '.[codegen]')."
+        f" {', '.join(absent)}): run {INSTALL} (in a checkout: pip install -c constraints.txt"
+        " -e '.[codegen]', the versions the project is tested with)."
     )

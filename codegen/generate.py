@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from codegen.compat.lock import Lock, lock_path_for, read_lock
 from codegen.errors import CodegenError, LintFailed
 from codegen.lint import lint
 from codegen.render.package import render_package
@@ -30,29 +31,40 @@ def read_linted_tree(schema_root: Path) -> SchemaTree:
     return tree
 
 
-def generate_into(schema_root: Path, output: Path, package: str = DEFAULT_PACKAGE) -> None:
-    """Lint the tree and render it into the empty directory ``output``."""
+def generate_into(
+    schema_root: Path, output: Path, package: str = DEFAULT_PACKAGE, lock_file: Path | None = None
+) -> None:
+    """Lint the tree and render it into the empty directory ``output``. The lock (default: beside
+    the tree) says which version each unversioned path serves and when versions were released."""
     tree = read_linted_tree(schema_root)
-    render_package(schema_root, build_specs(tree), output, package)
+    render_package(schema_root, build_specs(tree), output, package, _lock(schema_root, lock_file))
 
 
-def write_generated(schema_root: Path, target: Path, package: str = DEFAULT_PACKAGE) -> None:
+def _lock(schema_root: Path, lock_file: Path | None) -> Lock:
+    return read_lock(lock_file or lock_path_for(schema_root))
+
+
+def write_generated(
+    schema_root: Path, target: Path, package: str = DEFAULT_PACKAGE, lock_file: Path | None = None
+) -> None:
     """Replace ``target`` with fresh output; nothing is written unless generation succeeds."""
     with tempfile.TemporaryDirectory(prefix="loom-codegen-") as scratch:
         fresh = Path(scratch) / "out"
         fresh.mkdir()
-        generate_into(schema_root, fresh, package)
+        generate_into(schema_root, fresh, package, lock_file)
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(fresh, target)
 
 
-def stale_diff(schema_root: Path, target: Path, package: str = DEFAULT_PACKAGE) -> str:
+def stale_diff(
+    schema_root: Path, target: Path, package: str = DEFAULT_PACKAGE, lock_file: Path | None = None
+) -> str:
     """A unified diff from ``target`` to what generation would write; empty when up to date."""
     with tempfile.TemporaryDirectory(prefix="loom-codegen-") as scratch:
         fresh = Path(scratch) / "out"
         fresh.mkdir()
-        generate_into(schema_root, fresh, package)
+        generate_into(schema_root, fresh, package, lock_file)
         return "".join(_diff_trees(target, fresh))
 
 

@@ -88,12 +88,17 @@ def gate(tree: SchemaTree, lock: Lock) -> GateReport:
 
 
 def plan_release(
-    report: GateReport, selected: Collection[str] | None = None, *, revision: bool = False
+    report: GateReport,
+    selected: Collection[str] | None = None,
+    *,
+    revision: bool = False,
+    today: str | None = None,
 ) -> ReleasePlan:
     """Record ``selected`` paths (default: every schema); refused, all or nothing, when any of them
     changed by more than additions. With ``revision``, revisions (never breaking changes) are
     recorded too, in place: each revised file's ``revision`` goes up by one (SchemaVer's
-    MODEL-REVISION), so readers can tell the releases apart."""
+    MODEL-REVISION), so readers can tell the releases apart. ``today`` (an ISO date) is recorded as
+    a newly released file's ``released_on``."""
     scope = set(selected) if selected is not None else report.current.keys() | report.released.keys()
     refused = tuple(
         finding
@@ -105,19 +110,19 @@ def plan_release(
     released = dict(report.released)
     recorded: list[tuple[str, str]] = []
     for path in sorted(scope & report.current.keys()):
-        entry = Released(path, digest(report.current[path]), report.current[path])
+        entry = Released(path, digest(report.current[path]), report.current[path], released_on=today)
         if path not in released:
             recorded.append((path, "released"))
         elif entry.sha256 != released[path].sha256:
             found = [finding for finding in report.findings if finding.path == path]
             old = released[path].revision
             if any(finding.change is Change.REVISION for finding in found):
-                entry = Released(path, entry.sha256, entry.schema, old + 1)
+                entry = Released(path, entry.sha256, entry.schema, old + 1, released[path].released_on)
                 recorded.append(
                     (path, f"revision recorded: {entry.schemaver} (was {released[path].schemaver})")
                 )
             else:
-                entry = Released(path, entry.sha256, entry.schema, old)
+                entry = Released(path, entry.sha256, entry.schema, old, released[path].released_on)
                 recorded.append((path, "additions recorded" if found else "normal form refreshed"))
         else:
             continue

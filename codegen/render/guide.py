@@ -42,7 +42,42 @@ def _type_of(schema: Mapping[str, Any]) -> str:
         names = [f"array of {item}" if name == "array" else name for name in names]
     if isinstance(schema.get("format"), str):
         names = [f"string, format `{schema['format']}`" if name == "string" else name for name in names]
-    return " \\| ".join(names)
+    bounds = _bounds(schema)
+    return " \\| ".join(names) + (f", {bounds}" if bounds else "")
+
+
+def _bounds(schema: Mapping[str, Any]) -> str:
+    """``0 to 100``, ``> 0``, ``≤ 128 characters``, ``≤ 64 items``: what a value must stay within."""
+    shown: list[str] = []
+    low = _number(schema, "minimum", "exclusiveMinimum", "≥", ">")
+    high = _number(schema, "maximum", "exclusiveMaximum", "≤", "<")
+    if "minimum" in schema and "maximum" in schema:
+        shown.append(f"{_show(schema['minimum'])} to {_show(schema['maximum'])}")
+    else:
+        shown += [bound for bound in (low, high) if bound]
+    for unit, low_key, high_key in (
+        ("characters", "minLength", "maxLength"),
+        ("items", "minItems", "maxItems"),
+    ):
+        if low_key in schema and high_key in schema:
+            shown.append(f"{schema[low_key]} to {schema[high_key]} {unit}")
+        elif high_key in schema:
+            shown.append(f"≤ {schema[high_key]} {unit}")
+        elif schema.get(low_key):
+            shown.append(f"≥ {schema[low_key]} {unit}")
+    return ", ".join(shown)
+
+
+def _number(schema: Mapping[str, Any], inclusive: str, exclusive: str, at: str, beyond: str) -> str:
+    if inclusive in schema:
+        return f"{at} {_show(schema[inclusive])}"
+    if exclusive in schema:
+        return f"{beyond} {_show(schema[exclusive])}"
+    return ""
+
+
+def _show(number: Any) -> str:
+    return str(int(number)) if isinstance(number, float) and number.is_integer() else str(number)
 
 
 def _cell(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from codegen.formats import CHECKED_FORMATS, used_formats
 from codegen.render.header import TEXT_NOTICE
-from codegen.served import served_dispatches, served_routes, served_streams
+from codegen.served import Serving, served_dispatches, served_routes, served_streams
 from codegen.spec import DataTypeSpec
 
 __all__ = ["OPENAPI_FILE", "operation_id", "render_openapi"]
@@ -50,15 +50,16 @@ def component_name(spec: DataTypeSpec) -> str:
     return f"{spec.name}.v{spec.version}".replace(".", "_")
 
 
-def render_openapi(specs: list[DataTypeSpec], target: Path) -> None:
-    """Write the document to ``target`` (deterministic: paths and components in sorted order)."""
+def render_openapi(specs: list[DataTypeSpec], target: Path, serving: Serving | None = None) -> None:
+    """Write the document to ``target`` (deterministic: paths and components in sorted order).
+    ``serving``: the version each unversioned path serves (``codegen.pins``)."""
     readings = [spec for spec in specs if spec.kind == "reading"]
     paths: dict[str, Any] = {}
-    for served in served_routes(readings):
+    for served in served_routes(readings, serving):
         paths[served.path] = {"post": _ingest_operation(served.path, served.spec)}
-    for served in served_streams(readings):
+    for served in served_streams(readings, serving):
         paths[served.path] = {"get": _stream_operation(served.path, served.spec)}
-    for served in served_dispatches(readings):
+    for served in served_dispatches(readings, serving):
         paths[served.path] = {"post": _dispatch_operation(served.path, served.spec, specs)}
     document = {
         "x-generated": TEXT_NOTICE,

@@ -54,6 +54,7 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
     guard = key_guard(request_authenticator(authenticator))
     readiness = Readiness(TOPICS_HOLDER)
     metrics = Metrics(multiprocess_dir())
+    metrics.serve_routes(catalog.routes)
     publisher = Publisher(
         settings,
         codecs={topic.name: topic.compression for topic in catalog.topics()},

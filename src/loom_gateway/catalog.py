@@ -71,10 +71,18 @@ class DataType:
     avro_schema_id: int | None = None
     """The id of its Avro schema (``avro/<qualified name>.avsc``) in the gateway's schema registry
     API; None in a catalog generated without Avro schemas."""
+    reads: tuple[int, ...] = ()
+    """The other versions of this data type whose every reading is a valid reading of this one, as
+    the compatibility gate computed them (``codegen.compat.readers``): a consumer's handler of this
+    version is also given records written as any of them."""
 
     @property
     def qualified_name(self) -> str:
         return f"{self.name}.v{self.version}"
+
+    def can_read(self, version: int) -> bool:
+        """Is every reading written as ``version`` of this data type a valid reading of this one?"""
+        return version == self.version or version in self.reads
 
     def __hash__(self) -> int:
         # A subset of the fields, on which equal data types agree: it keys dicts per reading,
@@ -88,6 +96,12 @@ class Route:
 
     path: str
     data_type: DataType
+    successor_path: str | None = None
+    """Where the released successor of this version takes the same readings (``/v2/sensor/gps``),
+    announced with ``Link: <…>; rel="successor-version"``."""
+    deprecated_since: int | None = None
+    """When the successor was released (seconds since the epoch): answers carry RFC 9745's
+    ``Deprecation: @<seconds>``. None: the version has no released successor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +187,7 @@ class Catalog:
         }
         return Catalog(
             data_types=tuple(renamed.values()),
-            routes=tuple(Route(route.path, renamed[route.data_type]) for route in self.routes),
+            routes=tuple(replace(route, data_type=renamed[route.data_type]) for route in self.routes),
             streams=tuple(Stream(stream.path, renamed[stream.data_type]) for stream in self.streams),
             dispatches=tuple(
                 replace(

@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from prometheus_client.multiprocess import MultiProcessCollector, mark_process_d
 from loom_gateway.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from loom_gateway.catalog import DataType
+    from loom_gateway.catalog import DataType, Route
     from loom_gateway.errors import LoomError
     from loom_gateway.kafka.records import Record
 
@@ -145,7 +145,15 @@ class Metrics:
         )
         self.requests_in_flight = 0
         """Kept by the HTTP middleware; the gauge reads it when sampled."""
-        self._http_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._http_children: dict[tuple[str, str, int], tuple[Counter, Histogram, Counter | None]] = {}
+        self.version_requests = Counter(
+            "loom_version_requests",
+            "Ingestion POSTs by data type and the version that took them (whichever path, versioned or "
+            "not): when an old version's count stops growing, its clients are gone.",
+            ["data_type", "version"],
+            registry=registry,
+        )
+        self._route_versions: dict[str, tuple[str, str]] = {}
 
         # Kafka.
         self.deliveries = Counter(
@@ -218,6 +226,12 @@ class Metrics:
             child = self._children[key] = self.readings.labels(data_type.qualified_name, outcome)
         child.inc(readings)
 
+    def serve_routes(self, routes: Iterable[Route]) -> None:
+        """The data type and version each ingestion route takes, for ``loom_version_requests``."""
+        self._route_versions.update(
+            (route.path, (route.data_type.name, str(route.data_type.version))) for route in routes
+        )
+
     def http_request(self, method: str, route: str | None, status: int, seconds: float) -> None:
         """One answered HTTP request; ``route`` is the matched route's template (None: none matched)."""
         key = (route or UNMATCHED_ROUTE, method, status)
@@ -228,12 +242,16 @@ class Metrics:
                 method = "other"
             children = self._http_children.get(key)
             if children is None:
+                version = self._route_versions.get(key[0]) if method == "POST" else None
                 children = self._http_children[key] = (
                     self.http_requests.labels(method, key[0], str(status)),
                     self.http_duration.labels(method, key[0]),
+                    None if version is None else self.version_requests.labels(*version),
                 )
         children[0].inc()
         children[1].observe(seconds)
+        if children[2] is not None:
+            children[2].inc()
 
     def delivered(self, records: Sequence[Record], outcomes: Sequence[LoomError | None]) -> None:
         """What became of one ``publish`` call's records."""

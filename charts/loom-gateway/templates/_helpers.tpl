@@ -217,20 +217,38 @@ then LOOM_KAFKA_CLIENT_CONFIG (which refers to them; Kubernetes expands $(VAR) o
 defined earlier in the list).
 */}}
 {{- define "loom-gateway.kafkaEnv" -}}
-{{- if .Values.kafka.sasl.enabled }}
+{{- include "loom-gateway.kafkaEnvWith" (dict "context" . "secret" .Values.kafka.sasl.existingSecret "usernameKey" .Values.kafka.sasl.usernameKey "passwordKey" .Values.kafka.sasl.passwordKey) }}
+{{- end -}}
+
+{{/*
+The topic Job's Kafka environment: its own SASL credentials when topicJob.sasl.existingSecret names
+a Secret (a principal with create rights, so the gateway's needs none), else the gateway's.
+*/}}
+{{- define "loom-gateway.topicJobKafkaEnv" -}}
+{{- $own := .Values.topicJob.sasl -}}
+{{- if $own.existingSecret -}}
+{{- include "loom-gateway.kafkaEnvWith" (dict "context" . "secret" $own.existingSecret "usernameKey" $own.usernameKey "passwordKey" $own.passwordKey) }}
+{{- else -}}
+{{- include "loom-gateway.kafkaEnv" . }}
+{{- end -}}
+{{- end -}}
+
+{{- define "loom-gateway.kafkaEnvWith" -}}
+{{- $values := .context.Values -}}
+{{- if $values.kafka.sasl.enabled }}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
     secretKeyRef:
-      name: {{ required "kafka.sasl.existingSecret is required when kafka.sasl.enabled is true" .Values.kafka.sasl.existingSecret }}
-      key: {{ .Values.kafka.sasl.usernameKey }}
+      name: {{ required "kafka.sasl.existingSecret is required when kafka.sasl.enabled is true" .secret }}
+      key: {{ .usernameKey }}
 - name: KAFKA_SASL_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.kafka.sasl.existingSecret }}
-      key: {{ .Values.kafka.sasl.passwordKey }}
+      name: {{ .secret }}
+      key: {{ .passwordKey }}
 {{- end }}
 - name: LOOM_KAFKA_CLIENT_CONFIG
-  value: {{ include "loom-gateway.kafkaClientConfig" . | quote }}
+  value: {{ include "loom-gateway.kafkaClientConfig" .context | quote }}
 {{- end -}}
 
 {{/* The Kafka TLS Secret as a volume, when there is one. */}}

@@ -11,6 +11,10 @@ reading as its generated Pydantic model, with the record's key, headers and offs
     consumer = ReadingConsumer(CATALOG, handlers, load_consumer_settings(group_id="maps"), load_settings())
     await run_until_signalled(consumer)
 
+A handler of version M also receives records written as a version N that M can read (the
+catalog says so: every vN reading is a valid vM reading), decoded as M; ``Consumed.written`` says
+which version was written. Optional fields a device left out read as None.
+
 At-least-once: offsets are committed only after the handler succeeded (handlers must be
 idempotent; ``loom.message_id`` and the optional dedupe window help). Records that cannot be
 decoded, or whose handler keeps failing after its retries, go to a dead-letter topic.

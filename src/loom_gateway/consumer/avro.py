@@ -5,7 +5,9 @@ The value is the magic byte 0, the schema id (4 bytes, big-endian) and the Avro 
 The id is looked up among the catalog's data types (``DataType.avro_schema_id``); the body is
 read with fastavro's ``schemaless_reader`` and that writer schema, turned back into the JSON
 document the gateway validated (``loom_gateway.kafka.avro``: JSON held in strings parsed,
-optional fields left out again), and validated as JSON, so both formats give the same model.
+optional fields left out again), and validated as JSON, so both formats give the same model
+(that of the version reading it, which may be another version of the writer's data type that
+the catalog says can read it: ``DataType.reads``).
 """
 
 from __future__ import annotations
@@ -39,10 +41,12 @@ class AvroDecoder:
         writer = self._writers.get(schema_id)
         if writer is None:
             raise ValueError(f"the value names Avro schema {schema_id}, which the catalog does not have")
-        if (writer.name, writer.version) != (data_type.name, data_type.version):
+        if writer.name != data_type.name or not data_type.can_read(writer.version):
+            # Read with the writer's schema, validated as ``data_type``: another version of it
+            # only when the catalog says every reading of the writer's is a valid one of its own.
             raise ValueError(
                 f"the value was written as {writer.qualified_name} (Avro schema {schema_id}), "
-                f"but the record is a {data_type.qualified_name}"
+                f"which {data_type.qualified_name} cannot read"
             )
         values = self._values.get(schema_id)
         if values is None:

@@ -7,6 +7,7 @@ JSON (``application/json``, what the gateway writes by default) is built in;
 ``Decoder`` under their content type (``with_decoder``). The choice is per record, so a topic
 that changes format mid-way (a deployment switching to Avro) reads on. A record without a
 ``content-type`` header is read as JSON, the format the gateway wrote before it sent the header.
+Optional fields the reading left out are None in the decoded model (``consumer.absent``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Protocol
 from pydantic import BaseModel, ValidationError
 
 from loom_gateway.catalog import Catalog, DataType
+from loom_gateway.consumer.absent import absent_as_none
 from loom_gateway.consumer.avro import AVRO_MEDIA_TYPE, AvroDecoder
 from loom_gateway.consumer.errors import UndecodableRecord
 from loom_gateway.consumer.records import RawRecord
@@ -75,7 +77,7 @@ class Decoders:
         if record.value is None:
             raise UndecodableRecord("the record has no value (a tombstone)")
         try:
-            return decoder.decode(record.value, data_type)
+            return absent_as_none(decoder.decode(record.value, data_type))
         except ValidationError as error:
             raise UndecodableRecord(
                 f"not a valid {data_type.qualified_name} ({kind}): {error.error_count()} error(s), "

@@ -22,9 +22,11 @@ H = TypeVar("H", bound=Callable[..., Awaitable[None]])
 class Handlers:
     """The handlers of one consumer, keyed by data type name and version (one each).
 
-    Versions of a data type share its topic: a record of a version without a handler (a v2
-    appearing on the v1 topic) is dead-lettered, never dropped, so register every version a
-    service should read.
+    Versions of a data type share its topic. A record of a version without a handler (a v2
+    appearing on the v1 topic) goes to the handler of the newest version that can read it (the
+    catalog's ``DataType.reads``: every v2 reading is a valid v1 reading), decoded as that
+    version; when no handler can read it, it is dead-lettered, never dropped, and the consumer
+    names such versions at start-up.
     """
 
     def __init__(self) -> None:

@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+from loom_gateway.catalog import DataType
 from loom_gateway.consumer._log import log
 from loom_gateway.consumer.dead_letter import DeadLetterSink, Stage, dead_letter_headers
 from loom_gateway.consumer.decoding import Decoders
@@ -68,15 +69,21 @@ class RecordProcessor:
 
     async def process(self, record: RawRecord) -> Outcome:
         """Raises DeadLetterFailed when a record must be dead-lettered and cannot be."""
+        written: DataType | None = None
         try:
-            data_type = self._subscription.resolve(record)
-            handler = self._handlers.get(data_type)
-            if handler is None:
-                raise UndecodableRecord(f"no handler for {data_type.name} v{data_type.version}")
-            consumed = Consumed(self._decoders.decode(record, data_type), data_type, record)
+            written = self._subscription.resolve(record)
+            reader = self._subscription.reader(written)
+            handler = None if reader is None else self._handlers.get(reader)
+            if reader is None or handler is None:
+                raise UndecodableRecord(
+                    f"no handler for {written.name} v{written.version} and none of a version that reads it"
+                )
+            value = self._decoders.decode(record, reader)
+            consumed = Consumed(value, reader, record, None if written is reader else written)
         except UndecodableRecord as error:
-            return await self._dead_letter(record, _UNKNOWN, error, "decode", 0)
-        label = data_type.qualified_name
+            label = _UNKNOWN if written is None else written.qualified_name
+            return await self._dead_letter(record, label, error, "decode", 0)
+        label = reader.qualified_name
         message_id = record.message_id
         seen_key = None if message_id is None else (record.topic, message_id)
         if self._seen is not None and seen_key is not None and self._seen.seen(seen_key):

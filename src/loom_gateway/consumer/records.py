@@ -77,9 +77,20 @@ class Consumed(Generic[M]):
     """What a handler receives: the reading as its generated model, and where it came from."""
 
     value: M
-    """The decoded reading (the data type's generated Pydantic model)."""
+    """The decoded reading (the handler's data type's generated Pydantic model). Optional fields
+    the device left out read as None, like explicit nulls; ``"name" in value.model_fields_set``
+    tells them apart (True only when the field was in the record)."""
     data_type: DataType
+    """The version ``value`` was validated and decoded as: the handler's."""
     record: RawRecord
+    written_as: DataType | None = None
+    """The version the record was written as, when a handler of another version reads it (the
+    catalog says every reading of it is a valid reading of ``data_type``); None: ``data_type``."""
+
+    @property
+    def written(self) -> DataType:
+        """The version the record was written as (``loom.schema``): ``data_type`` or one it reads."""
+        return self.written_as or self.data_type
 
     @property
     def key(self) -> bytes | None:

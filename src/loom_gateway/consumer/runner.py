@@ -143,6 +143,7 @@ class ReadingConsumer:
                     topics=",".join(self.subscription.topics()),
                     dead_letter_topic=self.dead_letter_topic,
                 )
+                self._name_unreadable()
                 await self._consume(consumer, processor)
             finally:
                 await asyncio.to_thread(self._commit, consumer, self._offsets.take(), "shutdown")
@@ -156,6 +157,20 @@ class ReadingConsumer:
             if metrics_server is not None:
                 metrics_server.shutdown()
                 metrics_server.server_close()  # shutdown() stops serving; this closes the socket
+
+    def _name_unreadable(self) -> None:
+        """Once per subscribed data type: the catalog's versions of it no handler can read (their
+        records are dead-lettered), so a missing handler shows at start-up, not at the first record."""
+        for name, versions in self.subscription.unreadable().items():
+            handled = [t.version for t in self.subscription.data_types if t.name == name]
+            log(
+                logger,
+                logging.WARNING,
+                "consumer cannot read these versions; their records will be dead-lettered",
+                data_type=name,
+                versions=",".join(f"v{version}" for version in versions),
+                handlers=",".join(f"v{version}" for version in sorted(handled)),
+            )
 
     async def _consume(self, consumer: confluent_kafka.Consumer, processor: RecordProcessor) -> None:
         own = self.consumer_settings

@@ -1,4 +1,9 @@
-"""Subscribing by data type: which topics to read, and which data type a record on them holds.
+"""Subscribing by data type: which topics to read, which data type a record on them holds, and
+which handler reads it.
+
+A record written as vN goes to the vN handler, or else to the newest handled version the catalog
+says can read vN (``DataType.reads``, computed by the compatibility gate): every vN reading is a
+valid reading of that version, so it is validated and decoded as that version's model.
 
 Topic names come from the catalog, renamed for the deployment (``Settings.topic_name``: the
 prefix and overrides the gateway writes with); they never appear as strings here.
@@ -25,6 +30,9 @@ class Subscription:
     on_topic: Mapping[str, tuple[DataType, ...]]
     """Every catalog data type on a subscribed topic (versions share a topic), subscribed or not."""
     by_schema_id: Mapping[str, DataType]
+    readers: Mapping[DataType, DataType]
+    """For every data type on a subscribed topic that some handler can read: the handled version
+    that reads it (itself when it has a handler)."""
 
     @classmethod
     def of(
@@ -45,11 +53,36 @@ class Subscription:
         for data_type in renamed.data_types:
             if data_type.topic.name in topics:
                 on_topic[data_type.topic.name] = (*on_topic.get(data_type.topic.name, ()), data_type)
+        readers: dict[DataType, DataType] = {}
+        for written in (data_type for carried in on_topic.values() for data_type in carried):
+            able = [
+                handled
+                for handled in data_types
+                if handled.name == written.name and handled.can_read(written.version)
+            ]
+            if able:
+                exact = [handled for handled in able if handled.version == written.version]
+                readers[written] = (exact or sorted(able, key=lambda handled: handled.version))[-1]
         return cls(
             data_types=data_types,
             on_topic=on_topic,
             by_schema_id={data_type.schema_id: data_type for data_type in renamed.data_types},
+            readers=readers,
         )
+
+    def reader(self, written: DataType) -> DataType | None:
+        """The handled version that reads records written as ``written``; None: no handler can."""
+        return self.readers.get(written)
+
+    def unreadable(self) -> dict[str, tuple[int, ...]]:
+        """By subscribed data type name: the catalog's versions of it that no handler can read."""
+        names = dict.fromkeys(data_type.name for data_type in self.data_types)
+        carried = [data_type for types in self.on_topic.values() for data_type in types]
+        found = {
+            name: tuple(sorted(t.version for t in carried if t.name == name and t not in self.readers))
+            for name in names
+        }
+        return {name: versions for name, versions in found.items() if versions}
 
     def topics(self) -> list[str]:
         return sorted(self.on_topic)

@@ -3,7 +3,7 @@ a plugin mounts them all. No handler is written by hand for a data type."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
 from litestar import Router, asgi
@@ -13,7 +13,7 @@ from litestar.handlers import ASGIRouteHandler, BaseRouteHandler
 from litestar.plugins import InitPlugin
 from litestar.types import HTTPScope, Receive, Scope, Send
 
-from loom_gateway.catalog import Catalog, DataType
+from loom_gateway.catalog import Catalog, DataType, Route
 from loom_gateway.errors import GatewayNotReady
 from loom_gateway.http.auth import HeaderAuthenticate
 from loom_gateway.http.bodies import BodyReader
@@ -26,7 +26,7 @@ from loom_gateway.ingest.quarantine import Ingest, Quarantine
 from loom_gateway.ingest.service import Ingestor
 from loom_gateway.readiness import Readiness
 
-__all__ = ["IngestRoutesPlugin", "ingest_handler"]
+__all__ = ["IngestRoutesPlugin", "ingest_handler", "successor_headers"]
 
 
 class IngestRoutesPlugin(InitPlugin):
@@ -60,7 +60,13 @@ class IngestRoutesPlugin(InitPlugin):
         # Every route that takes data needs a key (unless auth is disabled).
         gates = (self._readiness, self._in_flight, self._bodies, self._authenticate, self._quarantine)
         posts: list[BaseRouteHandler] = [
-            ingest_handler(route.path, route.data_type, self._ingestors[route.data_type].ingest, *gates)
+            ingest_handler(
+                route.path,
+                route.data_type,
+                self._ingestors[route.data_type].ingest,
+                *gates,
+                answer_headers=successor_headers(route),
+            )
             for route in self._catalog.routes
         ]
         posts += [
@@ -93,6 +99,7 @@ def ingest_handler(
     bodies: BodyReader,
     authenticate: HeaderAuthenticate,
     quarantine: Quarantine | None = None,
+    answer_headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> ASGIRouteHandler:
     """The POST handler of one route or dispatch route (``ingest``: its ingestor's or dispatcher's).
 
@@ -103,6 +110,7 @@ def ingest_handler(
     OPTIONS gets 204, other methods 405 (both with ``Allow``, as before), the body limit is the
     schema's ``max_body_bytes`` (413). The body is read (``bodies``: within a deadline) before the
     request takes an in-flight slot, so slow senders cannot fill the room of requests being ingested.
+    ``answer_headers`` go on every answer to a POST that reached ingestion (``successor_headers``).
     """
     if quarantine is not None:
         ingest = quarantine.guarding(path, data_type, ingest)
@@ -128,12 +136,27 @@ def ingest_handler(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [(b"content-type", _JSON), (b"content-length", str(len(answer)).encode())],
+                "headers": [
+                    (b"content-type", _JSON),
+                    (b"content-length", str(len(answer)).encode()),
+                    *answer_headers,
+                ],
             }
         )
         await send({"type": "http.response.body", "body": answer, "more_body": False})
 
     return asgi(path, name=f"ingest:{path}", copy_scope=False)(handle)
+
+
+def successor_headers(route: Route) -> tuple[tuple[bytes, bytes], ...]:
+    """RFC 9745's ``Deprecation`` and ``Link: <…>; rel="successor-version"`` (RFC 5829) on a route
+    whose version has a released successor (the catalog says so), so clients learn to move."""
+    headers: list[tuple[bytes, bytes]] = []
+    if route.deprecated_since is not None:
+        headers.append((b"deprecation", f"@{route.deprecated_since}".encode()))
+    if route.successor_path is not None:
+        headers.append((b"link", f'<{route.successor_path}>; rel="successor-version"'.encode()))
+    return tuple(headers)
 
 
 _JSON = JSON_MEDIA_TYPE.encode()

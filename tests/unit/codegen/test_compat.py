@@ -187,7 +187,8 @@ def test_the_committed_lock_matches_the_schemas() -> None:
 
 def test_the_committed_lock_is_written_as_release_writes_it() -> None:
     file = REPO / "schemas.lock.json"
-    assert render_lock(read_lock(file).released) == file.read_text("utf-8")
+    lock = read_lock(file)
+    assert render_lock(lock.released, lock.unversioned) == file.read_text("utf-8")
 
 
 def test_the_fixture_lock_matches_the_fixture_tree() -> None:
@@ -351,19 +352,21 @@ def test_a_new_version_is_unreleased_and_free_to_change_until_released(tree: Tre
     tree.add(GPS_V2, new_version(tree))
     status, out, _ = tree.check()
     assert status == 0
-    assert out.endswith(
+    assert (
         "released schemas: 2 unchanged\n"
         f"unreleased (free to change until `python -m codegen release`): {tree.shown}/{GPS_V2}\n"
-    )
+    ) in out
     tree.edit(GPS_V2, lambda d: d["properties"]["latitude"].update(maximum=70))
     assert tree.check()[0] == 0
-    assert tree.release(f"{tree.shown}/{GPS_V2}") == (
-        0,
-        f"{tree.shown}/{GPS_V2}: released\nwrote {tree.lock}\n",
-        "",
-    )
-    assert set(read_lock(tree.lock).released) == {COMMON, GPS, GPS_V2}
-    assert tree.check()[1].endswith("released schemas: 3 unchanged\n")
+    status, out, err = tree.release(f"{tree.shown}/{GPS_V2}")
+    assert (status, err) == (0, "")
+    assert out.startswith(f"{tree.shown}/{GPS_V2}: released\nwrote {tree.lock}\n")
+    lock = read_lock(tree.lock)
+    assert set(lock.released) == {COMMON, GPS, GPS_V2}
+    assert lock.released[GPS_V2].released_on is not None  # the day its predecessor became deprecated
+    assert lock.released[GPS].released_on is None  # released before the lock recorded days
+    assert lock.unversioned["/sensor/gps"].schema == GPS  # releasing v2 does not move the path
+    assert "released schemas: 3 unchanged\n" in tree.check()[1]
 
 
 def test_the_advice_points_at_an_unreleased_newer_version(tree: Tree) -> None:
@@ -411,7 +414,8 @@ def test_check_refuses_a_hand_edited_lock(tree: Tree) -> None:
     document = json.loads(tree.lock.read_text("utf-8"))
     document["released"][COMMON]["sha256"] = "0" * 64
     tree.lock.write_text(json.dumps(document), "utf-8")
-    status, _, err = tree.check()
+    status = main(["check", "--schemas", str(tree.root), "--output", str(tree.output)])
+    err = tree.capsys.readouterr().err
     assert status == EXIT_PROBLEMS
     assert "common~1v1.json: the stored schema does not match its sha256" in err
 
@@ -516,3 +520,63 @@ def main_release(tree: Tree, *arguments: str) -> tuple[int, str, str]:
     status = main(["release", "--schemas", str(tree.root), *arguments])
     captured = tree.capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def promote(tree: Tree, *arguments: str) -> tuple[int, str, str]:
+    status = main(["promote", *arguments, "--schemas", str(tree.root), "--output", str(tree.output)])
+    captured = tree.capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def unversioned_gps_route(tree: Tree) -> str:
+    routes = next(tree.output.rglob("routes.py")).read_text("utf-8")
+    [line] = [line for line in routes.splitlines() if line.strip().startswith('Route("/sensor/gps"')]
+    return line.strip()
+
+
+def test_a_new_version_leaves_the_unversioned_path_where_the_lock_pins_it(tree: Tree) -> None:
+    tree.add(GPS_V2, new_version(tree))
+    status, out, _ = tree.check()
+    assert status == 0
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V1),'
+    assert (
+        "device.sensor.gps v2, writers: existing clients keep posting to /sensor/gps, which stays on v1 "
+        "until `python -m codegen promote device.sensor.gps 2`; the gate refuses to promote, as some v1 "
+        "bodies are invalid under v2 (#/properties/latitude/maximum: the reader requires maximum 80, "
+        "the writer maximum 90, minimum -90).\n"
+    ) in out
+
+
+def test_promote_is_refused_while_old_bodies_would_be_refused_unless_forced_with_a_reason(tree: Tree) -> None:
+    tree.add(GPS_V2, new_version(tree))
+    before = tree.lock.read_bytes()
+    status, _, err = promote(tree, "device.sensor.gps", "2")
+    assert status == EXIT_INCOMPATIBLE
+    assert err.startswith(
+        "/sensor/gps: not promoted: some v1 bodies are invalid under v2: #/properties/latitude"
+    )
+    assert tree.lock.read_bytes() == before
+
+    status, out, _ = promote(tree, "device.sensor.gps", "2", "--force", "no client sends latitude above 80")
+    assert status == 0
+    assert "/sensor/gps: promoted from v1 to v2 (forced: no client sends latitude above 80)\n" in out
+    pin = read_lock(tree.lock).unversioned["/sensor/gps"]
+    assert (pin.schema, pin.forced) == (GPS_V2, "no client sends latitude above 80")
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V2),'
+
+
+def test_promote_to_a_version_that_takes_every_old_body_needs_no_force(tree: Tree) -> None:
+    widened = tree.read(GPS)
+    widened["$id"] = widened["$id"].replace("/v1.json", "/v2.json")
+    widened["properties"]["bearing"] = {"type": ["number", "null"]}
+    tree.add(GPS_V2, widened)
+    status, out, _ = tree.check()
+    assert "device.sensor.gps v2, rollout order: consumers first: deploy consumers with a v2 handler" in out
+    status, out, _ = promote(tree, "device.sensor.gps", "2")
+    assert status == 0
+    assert "/sensor/gps: promoted from v1 to v2\n" in out
+    assert read_lock(tree.lock).unversioned["/sensor/gps"].forced is None
+    assert unversioned_gps_route(tree) == 'Route("/sensor/gps", DEVICE_SENSOR_GPS_V2),'
+    assert not [
+        line for line in out.splitlines() if line.startswith("device.sensor.gps v2,")
+    ]  # not new any more

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -43,8 +44,20 @@ def test_the_schema_id_must_be_the_catalog_s_and_the_record_s_data_type(
     with pytest.raises(ValueError, match="which the catalog does not have"):
         decoder.decode(value[:1] + (12345).to_bytes(4, "big") + value[5:], gps)
     heart = next(d for d in CATALOG.data_types if d.qualified_name == "device.health.heartrate.v1")
-    with pytest.raises(ValueError, match=r"written as device\.sensor\.gps\.v1 .* record is a device\.health"):
+    with pytest.raises(
+        ValueError, match=r"written as device\.sensor\.gps\.v1 .* which device\.health\S+ cannot"
+    ):
         decoder.decode(value, heart)
+
+
+def test_another_version_reads_the_value_when_the_catalog_says_it_can(gps_subscription: Subscription) -> None:
+    [gps] = gps_subscription.data_types
+    decoder = AvroDecoder(CATALOG)
+    value = wire(gps_body())
+    reader = replace(gps, version=2, reads=(1,))  # what codegen generates for a v2 that reads v1
+    assert isinstance(decoder.decode(value, reader), GPSReading)
+    with pytest.raises(ValueError, match=r"which device\.sensor\.gps\.v2 cannot read"):
+        decoder.decode(value, replace(gps, version=2))
 
 
 def test_broken_avro_is_undecodable_not_a_crash(gps_subscription: Subscription) -> None:

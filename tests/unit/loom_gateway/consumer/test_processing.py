@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from loom_catalog import CATALOG
+from loom_catalog.catalog import DEVICE_SENSOR_GPS_V1
 from loom_catalog.models.device.sensor.gps.v1 import GPSReading
+from loom_gateway.catalog import Catalog
 from loom_gateway.consumer import (
     Consumed,
     ConsumerMetrics,
@@ -44,7 +47,13 @@ class Sink:
 
 class Setup:
     def __init__(
-        self, handler: Any, *, retries: int = 2, dedupe: bool = False, fail_sink: bool = False
+        self,
+        handler: Any,
+        *,
+        retries: int = 2,
+        dedupe: bool = False,
+        fail_sink: bool = False,
+        catalog: Catalog = CATALOG,
     ) -> None:
         self.handlers = Handlers()
         self.handlers.add("device.sensor.gps", 1, handler)
@@ -52,7 +61,7 @@ class Setup:
         self.metrics = ConsumerMetrics()
         self.stopping = asyncio.Event()
         self.processor = RecordProcessor(
-            Subscription.of(CATALOG, self.handlers.keys(), topic_name),
+            Subscription.of(catalog, self.handlers.keys(), topic_name),
             self.handlers,
             Decoders(),
             RetryPolicy(retries=retries, initial_backoff_s=0.001, max_backoff_s=0.001),
@@ -213,3 +222,42 @@ async def test_a_dead_letter_that_cannot_be_written_stops_processing() -> None:
     setup = Setup(fail, retries=0, fail_sink=True)
     with pytest.raises(DeadLetterFailed):
         await setup.processor.process(record(gps_body()))
+
+
+async def test_a_version_a_handler_reads_is_delivered_decoded_as_the_handler_version() -> None:
+    got: list[Consumed[GPSReading]] = []
+
+    async def handle(reading: Consumed[GPSReading]) -> None:
+        got.append(reading)
+
+    v2 = replace(DEVICE_SENSOR_GPS_V1, version=2, schema_id=GPS_V2_ID)
+    catalog = Catalog((replace(DEVICE_SENSOR_GPS_V1, reads=(2,)), v2), routes=())
+    setup = Setup(handle, catalog=catalog)
+
+    outcome = await setup.processor.process(record(gps_body(altitude=None), schema=GPS_V2_ID))
+
+    assert outcome is Outcome.HANDLED
+    [reading] = got
+    assert isinstance(reading.value, GPSReading)
+    assert (reading.data_type.version, reading.written.version) == (1, 2)
+    # An absent optional reads as None; model_fields_set tells it from the explicit null.
+    assert (reading.value.speed, reading.value.altitude) == (None, None)
+    assert "altitude" in reading.value.model_fields_set
+    assert "speed" not in reading.value.model_fields_set
+
+
+async def test_a_version_no_handler_reads_is_dead_lettered_under_its_name() -> None:
+    async def never(_reading: Consumed[GPSReading]) -> None:
+        raise AssertionError("not called")
+
+    v2 = replace(DEVICE_SENSOR_GPS_V1, version=2, schema_id=GPS_V2_ID)
+    setup = Setup(never, catalog=Catalog((DEVICE_SENSOR_GPS_V1, v2), routes=()))
+
+    assert await setup.processor.process(record(gps_body(), schema=GPS_V2_ID)) is Outcome.DEAD_LETTERED
+    error = setup.sink.letters[0][1]["loom.dead_letter.error"] or b""
+    assert b"no handler for device.sensor.gps v2 and none of a version that reads it" in error
+    labels = {**GPS_LABELS, "data_type": "device.sensor.gps.v2", "outcome": "dead_lettered"}
+    assert setup.metrics.registry.get_sample_value("loom_consumer_records_total", labels) == 1
+
+
+GPS_V2_ID = "https://schemas.loom-gateway.dev/device/sensor/gps/v2.json"
