@@ -3,7 +3,10 @@
 With several worker processes (``serve`` with LOOM_WORKERS > 1) prometheus_client runs in its
 multiprocess mode: every worker writes its values to files under ``PROMETHEUS_MULTIPROC_DIR`` and
 ``/metrics``, whichever worker answers it, adds up all of them. ``serve`` sets that directory up
-itself (see ``loom_gateway.cli``).
+itself (see ``loom_gateway.cli``). A worker that dies without stopping (``kill -9``, out of memory)
+is replaced by a new process with its own files; its counters and histograms stay in the sum (what
+it counted happened), and its live gauges (readiness, queue, in flight) are dropped at the next
+scrape, as a worker that stops cleanly drops them itself.
 
 The request path pays for a labelled child's ``inc``/``observe`` only: children are looked up in
 dicts kept here (``labels()`` costs a lock and a tuple per call), and gauges that follow the state
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +47,10 @@ UNMATCHED_ROUTE = "unmatched"
 """The route label of requests no route matched (never the raw path: it is the client's choice)."""
 # librdkafka's per-broker counters (since the client started) turned into Prometheus counters.
 _BROKER_COUNTERS = ("txretries", "req_timeouts", "txerrs")
+
+
+# prometheus_client's file names: <type>[_<multiprocess mode>]_<pid>.db
+_LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
 
 class _ProcessId:
@@ -312,6 +320,7 @@ class Metrics:
         """The text exposition: of every worker in multiprocess mode, else of this app's registry."""
         if self._multiprocess_directory is None:
             return generate_latest(self.registry)
+        _forget_dead_workers(self._multiprocess_directory)
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self._multiprocess_directory)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
@@ -320,3 +329,21 @@ class Metrics:
         """This worker stops: its live gauges (readiness, queue, in flight) no longer count."""
         if self._multiprocess_directory is not None:
             mark_process_dead(os.getpid(), self._multiprocess_directory)  # type: ignore[no-untyped-call]
+
+
+def _forget_dead_workers(directory: str) -> None:
+    """Drop the live gauges of processes that are gone without having said so (``close``)."""
+    pids = {int(match[1]) for name in os.listdir(directory) if (match := _LIVE_GAUGE_FILE.match(name))}
+    for pid in pids - {os.getpid()}:
+        if not _alive(pid):
+            mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     only to a name unique to one process (e.g. a StatefulSet pod's): a restart then continues its counts."""
     device_activity_flush_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
     """How often each process writes the device activity it counted since the last write."""
+    device_read_wait_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+    """How long a /devices request may wait for this process to read the registry topic up to the
+    end offsets taken when it arrived (read-your-writes across replicas); beyond, 503 with Retry-After."""
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod

@@ -31,7 +31,9 @@ class TopicTail:
     """Hands each record of ``handlers``' topics to its handler, in offset order per partition.
 
     ``on_caught_up`` is called once, on the tail's thread, when every partition was read to its
-    end; ``on_failure`` when the tail stops for good (a fatal client error or a handler's bug).
+    end; ``on_failure`` when the tail stops for good (a fatal client error or a handler's bug);
+    ``on_position(topic, partition, offset)`` after each record and at each end of partition, with
+    the offset of the next record the tail will hand over.
     """
 
     def __init__(
@@ -41,6 +43,7 @@ class TopicTail:
         *,
         on_caught_up: Callable[[], object],
         on_failure: Callable[[str], object],
+        on_position: Callable[[str, int, int], object] = lambda topic, partition, offset: None,
         name: str = "topic-tail",
     ) -> None:
         self._config = {
@@ -55,6 +58,7 @@ class TopicTail:
         self._handlers = dict(handlers)
         self._on_caught_up = on_caught_up
         self._on_failure = on_failure
+        self._on_position = on_position
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -124,8 +128,11 @@ class TopicTail:
             error = message.error()
             if error is None:
                 self._handlers[message.topic()](message)  # type: ignore[index]
+                self._on_position(message.topic(), message.partition(), message.offset() + 1)  # type: ignore[arg-type,operator]
                 continue
             if error.code() == confluent_kafka.KafkaError._PARTITION_EOF:
+                # The end-of-partition event carries the offset the next record will have.
+                self._on_position(message.topic(), message.partition(), message.offset())  # type: ignore[arg-type]
                 not_at_end.discard((message.topic(), message.partition()))
                 if not caught_up and not not_at_end:
                     caught_up = True

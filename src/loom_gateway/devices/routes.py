@@ -49,10 +49,10 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         description="A JSON array in registration order. Query: device_type, service_name, "
         f"is_active (true by default; false lists the deleted ones), limit (1-{MAX_LIMIT}, default 100), "
         "offset.",
-        sync_to_thread=False,
     )
-    def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
+        await registry.up_to_date()
         return json_response(registry.find(DeviceQuery.parse(dict(request.query_params))))
 
     @get(
@@ -68,9 +68,10 @@ def device_handlers(registry: DeviceRegistry) -> list[HTTPRouteHandler]:
         registry.require_loaded()
         return json_response(registry.activity())
 
-    @get(_PATH, tags=_TAGS, summary="Get a device", sync_to_thread=False)
-    def get_device(device_id: FromPath[str]) -> Response[bytes]:
+    @get(_PATH, tags=_TAGS, summary="Get a device")
+    async def get_device(device_id: FromPath[str]) -> Response[bytes]:
         registry.require_loaded()
+        await registry.up_to_date()
         return json_response(registry.get(device_id))
 
     @patch(

@@ -10,7 +10,7 @@ import pytest
 
 from loom_gateway.errors import BrokerUnavailable, ConfigurationError, Overloaded
 from loom_gateway.kafka.records import Record
-from loom_gateway.metrics import Metrics, _ProcessId
+from loom_gateway.metrics import Metrics, _forget_dead_workers, _ProcessId
 
 
 def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
@@ -140,3 +140,25 @@ def test_the_cached_process_id_is_this_process_s_and_a_forked_child_s_own() -> N
 
     assert seen == actual
     assert int(seen) != os.getpid()
+
+
+def test_a_dead_worker_s_live_gauges_are_dropped_and_its_counters_kept(tmp_path: Any) -> None:
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)  # reaped: no process has this id any more
+    files = [
+        f"gauge_livesum_{dead}.db",
+        f"gauge_livemin_{dead}.db",
+        f"counter_{dead}.db",
+        f"histogram_{dead}.db",
+        f"gauge_livesum_{os.getpid()}.db",
+    ]
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+
+    _forget_dead_workers(str(tmp_path))
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [f"counter_{dead}.db", f"histogram_{dead}.db", f"gauge_livesum_{os.getpid()}.db"]
+    )

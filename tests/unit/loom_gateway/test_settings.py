@@ -49,6 +49,7 @@ def test_defaults() -> None:
         "kafka_statistics_interval_ms": 15_000,
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
+        "device_read_wait_s": 5.0,
         "api_keys": None,
         "api_keys_file": None,
         "auth_disabled": False,
