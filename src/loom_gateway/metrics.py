@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from loom_gateway.errors import ConfigurationError
@@ -324,6 +325,24 @@ class Metrics:
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self._multiprocess_directory)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
+
+    def another_worker_ready(self) -> bool:
+        """Whether another live worker sharing the multiprocess directory says it is ready (loom_ready)."""
+        if self._multiprocess_directory is None:
+            return False
+        for path in Path(self._multiprocess_directory).glob("gauge_livemin_*.db"):
+            match = _LIVE_GAUGE_FILE.match(path.name)
+            pid = int(match[1]) if match else os.getpid()
+            if pid == os.getpid() or not _alive(pid):
+                continue
+            try:
+                entries = list(MmapedDict.read_all_values_from_file(str(path)))  # type: ignore[no-untyped-call]
+            except OSError:  # removed since listed: that worker stopped
+                continue
+            # Keys are JSON: [metric name, sample name, label names, label values, help].
+            if any(json.loads(key)[1] == self.ready._name and value == 1 for key, value, *_ in entries):
+                return True
+        return False
 
     def close(self) -> None:
         """This worker stops: its live gauges (readiness, queue, in flight) no longer count."""
