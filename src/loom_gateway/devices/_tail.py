@@ -3,7 +3,9 @@
 Every partition is assigned (no consumer group is joined: joins are slow, and every replica
 needs every record), read from the beginning to the end of the partition, which is when the
 tail is caught up, and then followed for as long as it runs. End-of-partition comes from the
-broker's fetch responses (``enable.partition.eof``), never from watermark offsets.
+broker's fetch responses (``enable.partition.eof``), never from watermark offsets. Positions
+(for readers waiting until the tail has read up to an offset) are reported after each chunk of
+fetched records, so never inside a record batch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _POLL_S = 0.1
 _METADATA_TIMEOUT_S = 5.0
 _RETRY_S = 1.0
 _FETCH_WAIT_MS = 100
+_CHUNK = 1000
 
 Handler = Callable[[confluent_kafka.Message], None]
 
@@ -122,29 +125,38 @@ class TopicTail:
         caught_up = False
         started = time.monotonic()
         while not self._stopping.is_set():
-            message = consumer.poll(_POLL_S)
-            if message is None:
+            # Everything the consumer has fetched so far: librdkafka queues a fetch response (whole
+            # record batches) at once, so a batch is handed over, and its position reported, as a
+            # whole. consume() waits for a full chunk until its timeout: wait for one message only.
+            first = consumer.consume(1, _POLL_S)
+            if not first:
                 continue
-            error = message.error()
-            if error is None:
-                self._handlers[message.topic()](message)  # type: ignore[index]
-                self._on_position(message.topic(), message.partition(), message.offset() + 1)  # type: ignore[arg-type,operator]
-                continue
-            if error.code() == confluent_kafka.KafkaError._PARTITION_EOF:
-                # The end-of-partition event carries the offset the next record will have.
-                self._on_position(message.topic(), message.partition(), message.offset())  # type: ignore[arg-type]
-                not_at_end.discard((message.topic(), message.partition()))
-                if not caught_up and not not_at_end:
-                    caught_up = True
-                    logger.info(
-                        "%s caught up with %d partition(s) in %.2fs",
-                        self._thread.name,
-                        len(partitions),
-                        time.monotonic() - started,
-                    )
-                    self._on_caught_up()
-            elif error.fatal():
-                raise confluent_kafka.KafkaException(error)
-            else:
-                # librdkafka retries these itself (broker down, leader moved…); it says so once.
-                logger.warning("%s: %s", self._thread.name, error.str())
+            read: dict[tuple[str, int], int] = {}
+            for message in [*first, *consumer.consume(_CHUNK, 0)]:
+                key = (str(message.topic()), int(message.partition() or 0))
+                offset = int(message.offset() or 0)
+                error = message.error()
+                if error is None:
+                    self._handlers[key[0]](message)
+                    read[key] = offset + 1
+                elif error.code() == confluent_kafka.KafkaError._PARTITION_EOF:
+                    # The end-of-partition event carries the offset the next record will have.
+                    read[key] = max(read.get(key, 0), offset)
+                    not_at_end.discard(key)
+                elif error.fatal():
+                    raise confluent_kafka.KafkaException(error)
+                else:
+                    # librdkafka retries these itself (broker down, leader moved…); it says so once.
+                    logger.warning("%s: %s", self._thread.name, error.str())
+            for (topic, partition), position in read.items():
+                self._on_position(topic, partition, position)
+            # After the positions: once caught up, every partition has one to wait for.
+            if not caught_up and not not_at_end:
+                caught_up = True
+                logger.info(
+                    "%s caught up with %d partition(s) in %.2fs",
+                    self._thread.name,
+                    len(partitions),
+                    time.monotonic() - started,
+                )
+                self._on_caught_up()

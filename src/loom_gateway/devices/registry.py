@@ -12,10 +12,12 @@ end offsets from the broker and waits until this replica's tail has read up to t
 longer than LOOM_DEVICE_READ_WAIT_S, or no answer from the broker, is a 503 (``RegistryBehind``).
 
 Tansu (the test broker) reports a partition's end as its last *batch's* base offset + 1, which
-is short of the true end when that batch holds several records. The gateway never writes such a
-batch to the devices topic: a process's device writes are serialised (one record in flight per
-producer), so each of its batches holds one record and the reported end is the true one. On
-Apache Kafka the end offset is the high watermark, which includes every acknowledged record.
+is short of the true end when that batch holds several records. Two things keep reads correct
+anyway: the gateway never writes such a batch to the devices topic (a process's device writes are
+serialised: one record in flight per producer, so each batch holds one record and the reported end
+is the true one), and the tail reports its position only after handing over everything fetched
+with it, whole batches (``_tail``), so waiting for a batch's first offset + 1 waits for all of it.
+On Apache Kafka the end offset is the high watermark, which includes every acknowledged record.
 
 Two replicas changing one device at the same moment: the later record wins as a whole
 (no field-level merging across replicas). Writes on one replica are serialised.
