@@ -2,8 +2,9 @@
 read up to given offsets: the registry's read-your-writes across replicas.
 
 The tail's thread reports each partition's position (the offset of the next record it will hand
-over) after every record and at every end of partition; request handlers wait for targets. The
-tail pays a dict update per record; the event loop is woken only when a waiter's targets are met.
+over) after each chunk of fetched records it handed over; request handlers wait for targets. The
+tail pays a lock and a dict update per partition and chunk; the event loop is woken only when a
+waiter's targets are met.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ class TopicTail:
 
     ``on_caught_up`` is called once, on the tail's thread, when every partition was read to its
     end; ``on_failure`` when the tail stops for good (a fatal client error or a handler's bug);
-    ``on_position(topic, partition, offset)`` after each record and at each end of partition, with
-    the offset of the next record the tail will hand over.
+    ``on_position(topic, partition, offset)`` after each chunk of fetched records (whole record
+    batches) was handed over, with the offset of the next record the tail will hand over.
     """
 
     def __init__(
