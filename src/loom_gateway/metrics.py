@@ -50,6 +50,7 @@ UNMATCHED_ROUTE = "unmatched"
 _BROKER_COUNTERS = ("txretries", "req_timeouts", "txerrs")
 
 
+_READY = "loom_ready"
 # prometheus_client's file names: <type>[_<multiprocess mode>]_<pid>.db
 _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
@@ -119,7 +120,7 @@ class Metrics:
             registry=registry,
         )
         self.ready = Gauge(
-            "loom_ready",
+            _READY,
             "1 when topics are ensured and readings are accepted (with several workers: all of them).",
             registry=registry,
             multiprocess_mode="livemin",
@@ -339,8 +340,8 @@ class Metrics:
                 entries = list(MmapedDict.read_all_values_from_file(str(path)))  # type: ignore[no-untyped-call]
             except OSError:  # removed since listed: that worker stopped
                 continue
-            # Keys are JSON: [metric name, sample name, label names, label values, help].
-            if any(json.loads(key)[1] == self.ready._name and value == 1 for key, value, *_ in entries):
+            # Keys are JSON: [metric name, sample name, labels, help].
+            if any(json.loads(key)[1] == _READY and value == 1 for key, value, *_ in entries):
                 return True
         return False
 
