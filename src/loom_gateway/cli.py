@@ -167,6 +167,9 @@ def _serve(settings: Settings) -> None:
             port=settings.port,
             interface=Interfaces.ASGI,
             workers=settings.workers,
+            # A worker that dies (kill -9, out of memory) is replaced while the others keep serving;
+            # granian gives up (and exits) only when the same worker dies again within 5.5 s.
+            respawn_failed_workers=True,
             log_access=False,
             # The server's own lines through our handler (JSON or console), at our level.
             log_level=LogLevels(settings.log_level.lower()),

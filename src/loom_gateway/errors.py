@@ -30,6 +30,7 @@ __all__ = [
     "Overloaded",
     "RateLimited",
     "ReadingTooLarge",
+    "RegistryBehind",
     "RequestBodyTimeout",
     "TopicBootstrapError",
     "Unauthenticated",
@@ -245,6 +246,17 @@ class DeviceRecordTooLarge(LoomError):
     status = 413
     title = "Device record too large"
     problem_type = "device-record-too-large"
+
+
+class RegistryBehind(LoomError):
+    """This replica could not confirm, in time, that it has read every registry write acknowledged
+    before the request (the broker did not answer, or its copy is lagging): answering from it could
+    miss a write another replica already confirmed."""
+
+    status = 503
+    title = "Device registry not current"
+    problem_type = "registry-behind"
+    retry_after = 1
 
 
 class Unauthenticated(LoomError):

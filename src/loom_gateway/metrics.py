@@ -3,7 +3,10 @@
 With several worker processes (``serve`` with LOOM_WORKERS > 1) prometheus_client runs in its
 multiprocess mode: every worker writes its values to files under ``PROMETHEUS_MULTIPROC_DIR`` and
 ``/metrics``, whichever worker answers it, adds up all of them. ``serve`` sets that directory up
-itself (see ``loom_gateway.cli``).
+itself (see ``loom_gateway.cli``). A worker that dies without stopping (``kill -9``, out of memory)
+is replaced by a new process with its own files; its counters and histograms stay in the sum (what
+it counted happened), and its live gauges (readiness, queue, in flight) are dropped at the next
+scrape, as a worker that stops cleanly drops them itself.
 
 The request path pays for a labelled child's ``inc``/``observe`` only: children are looked up in
 dicts kept here (``labels()`` costs a lock and a tuple per call), and gauges that follow the state
@@ -15,12 +18,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
+from prometheus_client.mmap_dict import MmapedDict
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 from loom_gateway.errors import ConfigurationError
@@ -43,6 +48,11 @@ UNMATCHED_ROUTE = "unmatched"
 """The route label of requests no route matched (never the raw path: it is the client's choice)."""
 # librdkafka's per-broker counters (since the client started) turned into Prometheus counters.
 _BROKER_COUNTERS = ("txretries", "req_timeouts", "txerrs")
+
+
+_READY = "loom_ready"
+# prometheus_client's file names: <type>[_<multiprocess mode>]_<pid>.db
+_LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
 
 class _ProcessId:
@@ -110,7 +120,7 @@ class Metrics:
             registry=registry,
         )
         self.ready = Gauge(
-            "loom_ready",
+            _READY,
             "1 when topics are ensured and readings are accepted (with several workers: all of them).",
             registry=registry,
             multiprocess_mode="livemin",
@@ -330,11 +340,48 @@ class Metrics:
         """The text exposition: of every worker in multiprocess mode, else of this app's registry."""
         if self._multiprocess_directory is None:
             return generate_latest(self.registry)
+        _forget_dead_workers(self._multiprocess_directory)
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self._multiprocess_directory)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
+
+    def another_worker_ready(self) -> bool:
+        """Whether another live worker sharing the multiprocess directory says it is ready (loom_ready)."""
+        if self._multiprocess_directory is None:
+            return False
+        for path in Path(self._multiprocess_directory).glob("gauge_livemin_*.db"):
+            match = _LIVE_GAUGE_FILE.match(path.name)
+            pid = int(match[1]) if match else os.getpid()
+            if pid == os.getpid() or not _alive(pid):
+                continue
+            try:
+                entries = list(MmapedDict.read_all_values_from_file(str(path)))  # type: ignore[no-untyped-call]
+            except OSError:  # removed since listed: that worker stopped
+                continue
+            # Keys are JSON: [metric name, sample name, labels, help].
+            if any(json.loads(key)[1] == _READY and value == 1 for key, value, *_ in entries):
+                return True
+        return False
 
     def close(self) -> None:
         """This worker stops: its live gauges (readiness, queue, in flight) no longer count."""
         if self._multiprocess_directory is not None:
             mark_process_dead(os.getpid(), self._multiprocess_directory)  # type: ignore[no-untyped-call]
+
+
+def _forget_dead_workers(directory: str) -> None:
+    """Drop the live gauges of processes that are gone without having said so (``close``)."""
+    pids = {int(match[1]) for name in os.listdir(directory) if (match := _LIVE_GAUGE_FILE.match(name))}
+    for pid in pids - {os.getpid()}:
+        if not _alive(pid):
+            mark_process_dead(pid, directory)  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True

@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     device_activity_max_devices: Annotated[int, Field(ge=1)] = 100_000
     """Devices whose activity a process keeps (its own counts, and the summed table GET /devices/activity
     reads); beyond, the one seen longest ago is forgotten (about 0.5 KB each)."""
+    device_read_wait_s: Annotated[float, Field(gt=0, le=60)] = 5.0
+    """How long a /devices request may wait for this process to read the registry topic up to the
+    end offsets taken when it arrived (read-your-writes across replicas); beyond, 503 with Retry-After."""
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +81,16 @@ def running_serve(
     workers: int = 2,
     ready_within_s: float = 30.0,
     wait_ready: bool = True,
+    environment: Mapping[str, str] | None = None,
     **settings: object,
 ) -> Iterator[ServeServer]:
     """Start ``python -m loom_gateway serve`` with ``LOOM_<SETTING>`` for each keyword (JSON for
-    non-strings); yield once every worker says ready (``wait_ready``; else once it answers at all);
+    non-strings) and ``environment``'s other variables; yield once every worker says ready
+    (``wait_ready``; else once it answers at all);
     SIGTERM (then SIGKILL) after."""
     port = free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("LOOM_")}
+    variables = {key: value for key, value in os.environ.items() if not key.startswith("LOOM_")}
+    variables |= environment or {}
     configured: dict[str, object] = {
         "api_keys": json.dumps({TEST_API_KEY: "*"}),
         "log_level": "WARNING",
@@ -97,7 +100,7 @@ def running_serve(
         "port": port,
         "workers": workers,
     }
-    environment |= {
+    variables |= {
         f"LOOM_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
         for name, value in configured.items()
     }
@@ -105,7 +108,7 @@ def running_serve(
     log = tempfile.TemporaryFile(prefix="loom-serve-")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "loom_gateway", "serve"],
-        env=environment,
+        env=variables,
         stdout=subprocess.DEVNULL,
         stderr=log,
         start_new_session=True,  # its own process group: workers can be killed with it

@@ -3,7 +3,9 @@
 Every partition is assigned (no consumer group is joined: joins are slow, and every replica
 needs every record), read from the beginning to the end of the partition, which is when the
 tail is caught up, and then followed for as long as it runs. End-of-partition comes from the
-broker's fetch responses (``enable.partition.eof``), never from watermark offsets.
+broker's fetch responses (``enable.partition.eof``), never from watermark offsets. Positions
+(for readers waiting until the tail has read up to an offset) are reported after each chunk of
+fetched records, so never inside a record batch.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _POLL_S = 0.1
 _METADATA_TIMEOUT_S = 5.0
 _RETRY_S = 1.0
 _FETCH_WAIT_MS = 100
+_CHUNK = 1000
 
 Handler = Callable[[confluent_kafka.Message], None]
 
@@ -31,7 +34,9 @@ class TopicTail:
     """Hands each record of ``handlers``' topics to its handler, in offset order per partition.
 
     ``on_caught_up`` is called once, on the tail's thread, when every partition was read to its
-    end; ``on_failure`` when the tail stops for good (a fatal client error or a handler's bug).
+    end; ``on_failure`` when the tail stops for good (a fatal client error or a handler's bug);
+    ``on_position(topic, partition, offset)`` after each chunk of fetched records (whole record
+    batches) was handed over, with the offset of the next record the tail will hand over.
     """
 
     def __init__(
@@ -41,6 +46,7 @@ class TopicTail:
         *,
         on_caught_up: Callable[[], object],
         on_failure: Callable[[str], object],
+        on_position: Callable[[str, int, int], object] = lambda topic, partition, offset: None,
         name: str = "topic-tail",
     ) -> None:
         self._config = {
@@ -55,6 +61,7 @@ class TopicTail:
         self._handlers = dict(handlers)
         self._on_caught_up = on_caught_up
         self._on_failure = on_failure
+        self._on_position = on_position
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
@@ -118,26 +125,38 @@ class TopicTail:
         caught_up = False
         started = time.monotonic()
         while not self._stopping.is_set():
-            message = consumer.poll(_POLL_S)
-            if message is None:
+            # Everything the consumer has fetched so far: librdkafka queues a fetch response (whole
+            # record batches) at once, so a batch is handed over, and its position reported, as a
+            # whole. consume() waits for a full chunk until its timeout: wait for one message only.
+            first = consumer.consume(1, _POLL_S)
+            if not first:
                 continue
-            error = message.error()
-            if error is None:
-                self._handlers[message.topic()](message)  # type: ignore[index]
-                continue
-            if error.code() == confluent_kafka.KafkaError._PARTITION_EOF:
-                not_at_end.discard((message.topic(), message.partition()))
-                if not caught_up and not not_at_end:
-                    caught_up = True
-                    logger.info(
-                        "%s caught up with %d partition(s) in %.2fs",
-                        self._thread.name,
-                        len(partitions),
-                        time.monotonic() - started,
-                    )
-                    self._on_caught_up()
-            elif error.fatal():
-                raise confluent_kafka.KafkaException(error)
-            else:
-                # librdkafka retries these itself (broker down, leader moved…); it says so once.
-                logger.warning("%s: %s", self._thread.name, error.str())
+            read: dict[tuple[str, int], int] = {}
+            for message in [*first, *consumer.consume(_CHUNK, 0)]:
+                key = (str(message.topic()), int(message.partition() or 0))
+                offset = int(message.offset() or 0)
+                error = message.error()
+                if error is None:
+                    self._handlers[key[0]](message)
+                    read[key] = offset + 1
+                elif error.code() == confluent_kafka.KafkaError._PARTITION_EOF:
+                    # The end-of-partition event carries the offset the next record will have.
+                    read[key] = max(read.get(key, 0), offset)
+                    not_at_end.discard(key)
+                elif error.fatal():
+                    raise confluent_kafka.KafkaException(error)
+                else:
+                    # librdkafka retries these itself (broker down, leader moved…); it says so once.
+                    logger.warning("%s: %s", self._thread.name, error.str())
+            for (topic, partition), position in read.items():
+                self._on_position(topic, partition, position)
+            # After the positions: once caught up, every partition has one to wait for.
+            if not caught_up and not not_at_end:
+                caught_up = True
+                logger.info(
+                    "%s caught up with %d partition(s) in %.2fs",
+                    self._thread.name,
+                    len(partitions),
+                    time.monotonic() - started,
+                )
+                self._on_caught_up()

@@ -1,10 +1,23 @@
 """The device registry: devices and their activity, kept in compacted Kafka topics.
 
 Kafka is the only store. Each replica reads the registry topics from the beginning into
-memory at start-up (the gateway is not ready until it has), then follows them on a thread,
-so that other replicas' writes show up within about a second. A write is a record published
-through the gateway's producer (acknowledged by every in-sync replica) and applied locally
-as soon as Kafka has it, so the replica that wrote reads its write at once.
+memory at start-up (the gateway is not ready until it has), then follows them on a thread.
+A write is a record published through the gateway's producer (acknowledged by every in-sync
+replica) and applied locally as soon as Kafka has it, so the replica that wrote reads its write
+at once.
+
+Read-your-writes across replicas: every device read and write first takes the devices topic's
+end offsets from the broker and waits until this replica's tail has read up to them
+(``up_to_date``), so a write any replica confirmed before the request arrived is seen. Waiting
+longer than LOOM_DEVICE_READ_WAIT_S, or no answer from the broker, is a 503 (``RegistryBehind``).
+
+Tansu (the test broker) reports a partition's end as its last *batch's* base offset + 1, which
+is short of the true end when that batch holds several records. Two things keep reads correct
+anyway: the gateway never writes such a batch to the devices topic (a process's device writes are
+serialised: one record in flight per producer, so each batch holds one record and the reported end
+is the true one), and the tail reports its position only after handing over everything fetched
+with it, whole batches (``_tail``), so waiting for a batch's first offset + 1 waits for all of it.
+On Apache Kafka the end offset is the high watermark, which includes every acknowledged record.
 
 Two replicas changing one device at the same moment: the later record wins as a whole
 (no field-level merging across replicas). Writes on one replica are serialised.
@@ -22,11 +35,13 @@ from functools import partial
 from typing import Any, Protocol
 
 import confluent_kafka
+from confluent_kafka.admin import AdminClient, OffsetSpec
 from pydantic import ValidationError
 
 from loom_gateway.catalog import DataType
 from loom_gateway.devices._activity import ActivityCounter, ActivitySummary, Slot, SlotTable
 from loom_gateway.devices._document import Device, DeviceRules, is_active
+from loom_gateway.devices._positions import Partition, ReadPositions
 from loom_gateway.devices._table import DeviceQuery, DeviceTable
 from loom_gateway.devices._tail import TopicTail
 from loom_gateway.errors import (
@@ -35,14 +50,15 @@ from loom_gateway.errors import (
     DeviceRecordTooLarge,
     GatewayNotReady,
     LoomError,
+    RegistryBehind,
 )
 from loom_gateway.ingest.service import received_now
-from loom_gateway.kafka.config import consumer_config
+from loom_gateway.kafka.config import admin_config, consumer_config
 from loom_gateway.kafka.records import Record
 from loom_gateway.readiness import Readiness
 from loom_gateway.settings import Settings
 
-__all__ = ["DeviceRegistry", "Publishes"]
+__all__ = ["DeviceRegistry", "EndOffsets", "Publishes"]
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +71,33 @@ class Publishes(Protocol):
     """What the registry needs of ``kafka.producer.Publisher``."""
 
     async def publish(self, records: Sequence[Record]) -> list[LoomError | None]: ...
+
+
+class EndOffsets(Protocol):
+    """The broker's end offset (the offset the next record will get) of each partition."""
+
+    async def __call__(self, partitions: Sequence[Partition], timeout_s: float) -> dict[Partition, int]: ...
+
+
+class BrokerEndOffsets:
+    """``EndOffsets`` by ListOffsets(latest), one request per call, through an admin client."""
+
+    def __init__(self, config: Mapping[str, str | int | float | bool]) -> None:
+        self._admin = AdminClient(dict(config))
+
+    async def __call__(self, partitions: Sequence[Partition], timeout_s: float) -> dict[Partition, int]:
+        if not partitions:
+            return {}
+        latest = OffsetSpec.latest()  # type: ignore[no-untyped-call]
+        futures = self._admin.list_offsets(
+            {confluent_kafka.TopicPartition(topic, partition): latest for topic, partition in partitions},
+            request_timeout=timeout_s,
+        )
+        results = await asyncio.gather(*(asyncio.wrap_future(future) for future in futures.values()))
+        return {
+            (asked.topic, asked.partition): result.offset
+            for asked, result in zip(futures, results, strict=True)
+        }
 
 
 class DeviceRegistry:
@@ -70,7 +113,10 @@ class DeviceRegistry:
         activity: DataType,
         publisher: Publishes,
         readiness: Readiness,
+        end_offsets: EndOffsets | None = None,
     ) -> None:
+        """``end_offsets``: where the devices topic's end offsets come from (default: the broker, via an
+        admin client made at ``start``)."""
         self.replica_id = settings.device_replica_id or f"gw-{uuid.uuid4().hex[:12]}"
         self._settings = settings
         self._rules = DeviceRules(devices)
@@ -89,6 +135,8 @@ class DeviceRegistry:
         self._write_lock = asyncio.Lock()
         self._flush_lock = asyncio.Lock()
         self._tail: TopicTail | None = None
+        self._positions = ReadPositions()
+        self._end_offsets = end_offsets
         self._task: asyncio.Task[None] | None = None
         self._loaded = False
         readiness.hold(_HOLDER, "device registry not loaded yet")
@@ -129,6 +177,8 @@ class DeviceRegistry:
         def failed(reason: str) -> None:  # on the tail's thread
             loop.call_soon_threadsafe(self._failed, reason)
 
+        if self._end_offsets is None:
+            self._end_offsets = BrokerEndOffsets(admin_config(self._settings))
         self._tail = TopicTail(
             consumer_config(self._settings, f"loom-gateway-registry-{self.replica_id}"),
             {
@@ -137,6 +187,7 @@ class DeviceRegistry:
             },
             on_caught_up=partial(loop.call_soon_threadsafe, _settle, caught_up),
             on_failure=failed,
+            on_position=self._positions.advanced,
             name="device-registry-tail",
         )
         self._tail.start()
@@ -229,10 +280,40 @@ class DeviceRegistry:
         if not self._loaded:
             raise GatewayNotReady(self._readiness.reason or "the device registry is not loaded")
 
+    async def up_to_date(self) -> None:
+        """Wait until this replica has read every device write Kafka acknowledged before the call.
+
+        Raises RegistryBehind when that takes longer than LOOM_DEVICE_READ_WAIT_S or the broker
+        does not say where the devices topic ends. Before the tail has read anything (not loaded:
+        the routes refuse) there is nothing to wait for.
+        """
+        partitions = self._positions.partitions(self._devices.topic.name)
+        if not partitions or self._end_offsets is None:
+            return
+        wait_s = self._settings.device_read_wait_s
+        started = time.monotonic()
+        try:
+            ends = await asyncio.wait_for(self._end_offsets(partitions, wait_s), wait_s)
+        except TimeoutError:
+            raise RegistryBehind(
+                f"the broker did not say within {wait_s:g}s where {self._devices.topic.name} ends"
+            ) from None
+        except confluent_kafka.KafkaException as error:
+            topic = self._devices.topic.name
+            raise RegistryBehind(f"the broker did not say where {topic} ends: {error}") from error
+        remaining_s = wait_s - (time.monotonic() - started)
+        if not await self._positions.reached(ends, max(remaining_s, 0.0)):
+            behind = {key: (self._positions.position(*key), end) for key, end in sorted(ends.items())}
+            raise RegistryBehind(
+                f"this replica has not read {self._devices.topic.name} up to its end within {wait_s:g}s "
+                f"(read, end per partition: {behind})"
+            )
+
     async def register(self, body: bytes) -> Device:
         posted = self._rules.parse(body)
         device_id = str(posted[self._rules.key_field])
         async with self._write_lock:
+            await self.up_to_date()
             return await self._write(self._rules.register(self._table.get(device_id), posted, received_now()))
 
     def get(self, device_id: str) -> Device:
@@ -253,14 +334,17 @@ class DeviceRegistry:
 
     async def patch(self, device_id: str, body: bytes) -> Device:
         async with self._write_lock:
+            await self.up_to_date()
             return await self._write(self._rules.patch(self.get(device_id), body, received_now()))
 
     async def delete(self, device_id: str) -> Device:
         async with self._write_lock:
+            await self.up_to_date()
             return await self._write(self._rules.delete(self.get(device_id), received_now()))
 
     async def restore(self, device_id: str) -> Device:
         async with self._write_lock:
+            await self.up_to_date()
             device = self._table.get(device_id)
             if device is None:
                 raise DeviceNotFound(device_id)

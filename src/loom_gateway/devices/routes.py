@@ -8,6 +8,7 @@ for a client that leaves)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pydantic_core
@@ -60,14 +61,14 @@ def device_handlers(registry: DeviceRegistry, bodies: BodyReader) -> list[HTTPRo
         description="A JSON array in registration order. Query: device_type, service_name, "
         f"is_active (true by default; false lists the deleted ones), limit (1-{MAX_LIMIT}, default 100), "
         "offset. A key bound to devices lists only those.",
+    )
+    async def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
+        registry.require_loaded()
+        await registry.up_to_date()
+        query = DeviceQuery.parse(dict(request.query_params))
         # Filtering and sorting every registered device: in a worker thread, not on the event
         # loop that ingestion waits for.
-        sync_to_thread=True,
-    )
-    def list_devices(request: Request[Any, Any, Any]) -> Response[bytes]:
-        registry.require_loaded()
-        query = DeviceQuery.parse(dict(request.query_params))
-        return json_response(registry.find(query, _readable(request)))
+        return json_response(await asyncio.to_thread(registry.find, query, _readable(request)))
 
     @get(
         "/devices/activity",
@@ -87,10 +88,11 @@ def device_handlers(registry: DeviceRegistry, bodies: BodyReader) -> list[HTTPRo
         )
         return json_response(await registry.activity(page.limit, page.offset, _readable(request)))
 
-    @get(_PATH, tags=_TAGS, summary="Get a device", sync_to_thread=False)
-    def get_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
+    @get(_PATH, tags=_TAGS, summary="Get a device")
+    async def get_device(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
         registry.require_loaded()
         _may_read(request, device_id)
+        await registry.up_to_date()
         return json_response(registry.get(device_id))
 
     @patch(

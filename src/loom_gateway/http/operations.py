@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,7 +17,13 @@ from loom_gateway.readiness import Readiness
 
 __all__ = ["metrics_lifespan", "operations_handlers"]
 
+logger = logging.getLogger(__name__)
+
 _SAMPLE_INTERVAL_S = 1.0
+_REPLACEMENT_READY_WITHIN_S = 30.0
+"""How long a worker that replaces a dead one (its siblings serving) waits to be ready before it
+takes connections all the same."""
+_READY_POLL_S = 0.05
 
 
 def operations_handlers(
@@ -60,11 +68,18 @@ def metrics_lifespan(
 ) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
     """With several workers (multiprocess metrics), /metrics is answered by one of them and reads the
     others' gauges from their files: each worker keeps its own current, every second. On shutdown
-    the worker's gauges stop counting."""
+    the worker's gauges stop counting.
+
+    A worker started while another worker of the server is ready (a replacement for a dead one)
+    finishes starting, and so takes connections, only once it is ready itself (within 30 s): the
+    others serve meanwhile, and no request meets a worker that would answer 503 not-ready."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
         sampler = asyncio.create_task(_sample(readiness, metrics, queued)) if metrics.multiprocess else None
+        if metrics.multiprocess and metrics.another_worker_ready():
+            await _until_ready(readiness, _REPLACEMENT_READY_WITHIN_S)
+            metrics.sample(ready=readiness.ready, queued=queued())  # not a second later: siblings read it
         try:
             yield
         finally:
@@ -75,6 +90,16 @@ def metrics_lifespan(
             metrics.close()
 
     return lifespan
+
+
+async def _until_ready(readiness: Readiness, within_s: float) -> None:
+    started = time.monotonic()
+    while not readiness.ready:
+        if time.monotonic() - started > within_s:
+            logger.warning("serving before ready (%s) after %.0fs", readiness.reason, within_s)
+            return
+        await asyncio.sleep(_READY_POLL_S)
+    logger.info("worker ready in %.2fs; its siblings served meanwhile", time.monotonic() - started)
 
 
 async def _sample(readiness: Readiness, metrics: Metrics, queued: Callable[[], int]) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 from loom_gateway.errors import BrokerUnavailable, ConfigurationError, Overloaded
 from loom_gateway.kafka.records import Record
-from loom_gateway.metrics import Metrics, _ProcessId
+from loom_gateway.metrics import Metrics, _forget_dead_workers, _ProcessId
 
 
 def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
@@ -140,3 +142,72 @@ def test_the_cached_process_id_is_this_process_s_and_a_forked_child_s_own() -> N
 
     assert seen == actual
     assert int(seen) != os.getpid()
+
+
+def test_a_dead_worker_s_live_gauges_are_dropped_and_its_counters_kept(tmp_path: Any) -> None:
+    dead = os.fork()
+    if dead == 0:
+        os._exit(0)
+    os.waitpid(dead, 0)  # reaped: no process has this id any more
+    files = [
+        f"gauge_livesum_{dead}.db",
+        f"gauge_livemin_{dead}.db",
+        f"counter_{dead}.db",
+        f"histogram_{dead}.db",
+        f"gauge_livesum_{os.getpid()}.db",
+    ]
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+
+    _forget_dead_workers(str(tmp_path))
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [f"counter_{dead}.db", f"histogram_{dead}.db", f"gauge_livesum_{os.getpid()}.db"]
+    )
+
+
+_WORKER = """
+import sys
+from loom_gateway.metrics import Metrics, multiprocess_dir
+
+metrics = Metrics(multiprocess_dir())
+if sys.argv[1] == "sibling":
+    metrics.sample(ready=sys.argv[2] == "ready", queued=0)
+    print("sampled", flush=True)
+    sys.stdin.read()  # alive until the test closes stdin
+else:
+    print(metrics.another_worker_ready(), flush=True)
+"""
+
+
+def test_a_worker_sees_whether_a_live_sibling_is_ready(tmp_path: Any) -> None:
+    # Processes of their own: multiprocess mode is chosen when prometheus_client is imported.
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+
+    def newcomer_sees() -> str:
+        command = [sys.executable, "-c", _WORKER, "newcomer"]
+        return subprocess.run(
+            command, env=environment, capture_output=True, check=True, text=True
+        ).stdout.strip()
+
+    def sibling(state: str) -> subprocess.Popen[str]:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, "sibling", state],
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "sampled"
+        return process
+
+    assert newcomer_sees() == "False"  # alone
+    not_ready = sibling("not-ready")
+    assert newcomer_sees() == "False"
+    ready = sibling("ready")
+    assert newcomer_sees() == "True"
+    ready.kill()  # dead without closing: its file stays, but it no longer counts
+    ready.communicate()
+    assert newcomer_sees() == "False"
+    not_ready.communicate("")

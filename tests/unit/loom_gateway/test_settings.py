@@ -54,6 +54,7 @@ def test_defaults() -> None:
         "device_replica_id": None,
         "device_activity_flush_s": 5.0,
         "device_activity_max_devices": 100_000,
+        "device_read_wait_s": 5.0,
         "api_keys": None,
         "api_keys_file": None,
         "auth_disabled": False,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Sequence
 from typing import Any
 
 import confluent_kafka
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 
 from loom_catalog.catalog import (
     DEVICE_REGISTRY_ACTIVITY_V1,
@@ -25,6 +27,7 @@ from loom_gateway.errors import (
     DeviceRecordTooLarge,
     GatewayNotReady,
     LoomError,
+    RegistryBehind,
 )
 from loom_gateway.kafka.records import Record
 from loom_gateway.readiness import Readiness
@@ -328,3 +331,109 @@ def test_activity_records_that_are_not_slots_are_skipped(caplog: pytest.LogCaptu
 
     assert asyncio.run(devices.activity(100, 0)) == []
     assert len([r for r in caplog.records if r.message.startswith("skipped")]) == 2
+
+
+# Read-your-writes across replicas: waiting for the devices topic's end --------------------------
+
+
+class FakeEndOffsets:
+    """The broker's answer to ListOffsets(latest): ``ends``, or ``error`` raised; calls counted."""
+
+    def __init__(self, ends: dict[tuple[str, int], int], error: Exception | None = None) -> None:
+        self.ends = ends
+        self.error = error
+        self.calls = 0
+
+    async def __call__(
+        self, partitions: Sequence[tuple[str, int]], timeout_s: float
+    ) -> dict[tuple[str, int], int]:
+        self.calls += 1
+        if self.error is not None:
+            raise self.error
+        return {partition: self.ends[partition] for partition in partitions}
+
+
+def waiting_registry(end_offsets: FakeEndOffsets, wait_s: float = 30.0) -> DeviceRegistry:
+    return DeviceRegistry(
+        load_settings(device_replica_id="r1", device_read_wait_s=wait_s),
+        DEVICE_REGISTRY_DEVICES_V1,
+        DEVICE_REGISTRY_ACTIVITY_V1,
+        FakePublisher(),
+        Readiness(),
+        end_offsets,
+    )
+
+
+def tail_reads(devices: DeviceRegistry, partition: int, position: int) -> None:
+    """What the registry's topic tail reports from its thread."""
+    thread = threading.Thread(target=devices._positions.advanced, args=(DEVICES_TOPIC, partition, position))
+    thread.start()
+    thread.join()
+
+
+def test_a_read_waits_until_the_tail_has_read_to_the_end_offsets_taken_when_it_began() -> None:
+    end_offsets = FakeEndOffsets({(DEVICES_TOPIC, 0): 4, (DEVICES_TOPIC, 1): 2})
+    devices = waiting_registry(end_offsets)
+    tail_reads(devices, 0, 3)
+    tail_reads(devices, 1, 2)
+    tail_reads(devices, 0, 3)
+
+    async def scenario() -> None:
+        waiting = asyncio.create_task(devices.up_to_date())
+        await asyncio.sleep(0.02)
+        assert not waiting.done()  # partition 0 is one record short
+        tail_reads(devices, 0, 4)
+        await asyncio.wait_for(waiting, 10)
+
+    asyncio.run(scenario())
+    assert end_offsets.calls == 1
+    asyncio.run(devices.up_to_date())  # a new read asks again
+    assert end_offsets.calls == 2
+
+
+def test_a_tail_that_does_not_reach_the_end_in_time_is_a_503_to_retry() -> None:
+    devices = waiting_registry(FakeEndOffsets({(DEVICES_TOPIC, 0): 9}), wait_s=0.05)
+    tail_reads(devices, 0, 3)
+
+    with pytest.raises(RegistryBehind) as raised:
+        asyncio.run(devices.up_to_date())
+    assert (raised.value.status, raised.value.retry_after) == (503, 1)
+    assert "read, end per partition: {('" in raised.value.detail
+    with pytest.raises(RegistryBehind):  # a write does not build on a stale copy either
+        asyncio.run(devices.register(body()))
+
+
+def test_a_broker_that_does_not_say_where_the_topic_ends_is_a_503_to_retry() -> None:
+    failing = KafkaException(KafkaError(KafkaError._TRANSPORT, "broker down"))
+    devices = waiting_registry(FakeEndOffsets({}, failing))
+    tail_reads(devices, 0, 3)
+
+    with pytest.raises(RegistryBehind, match="broker down"):
+        asyncio.run(devices.up_to_date())
+
+
+def test_device_writes_are_one_record_in_flight_at_a_time() -> None:
+    # What makes Tansu's end offsets (its last batch's base offset + 1) exact for the devices topic:
+    # a producer never holds two device records at once, so every batch it writes holds one.
+    class CountingPublisher(FakePublisher):
+        in_flight = 0
+        most = 0
+
+        async def publish(self, records: Sequence[Record]) -> list[LoomError | None]:
+            assert len(records) == 1
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            await asyncio.sleep(0.01)
+            self.in_flight -= 1
+            return await super().publish(records)
+
+    publisher = CountingPublisher()
+    devices = registry(publisher)
+
+    async def concurrently() -> None:
+        ids = [f"3f2b1c9e-8d4a-4f6b-9c1d-2e7a5b8c0d{n:02d}" for n in range(8)]
+        await asyncio.gather(*(devices.register(body(device_id=device_id)) for device_id in ids))
+        await asyncio.gather(*(devices.patch(device_id, b'{"tags": ["x"]}') for device_id in ids))
+
+    asyncio.run(concurrently())
+    assert (len(publisher.records), publisher.most) == (16, 1)
