@@ -37,7 +37,7 @@ from loom_gateway.logs import configure_logging
 from loom_gateway.metrics import Metrics, multiprocess_dir
 from loom_gateway.readiness import Readiness
 from loom_gateway.settings import Settings, load_settings
-from loom_gateway.state import FleetAdmission
+from loom_gateway.state.fleet import FleetAdmission
 
 __all__ = ["create_app", "create_app_from_env"]
 
