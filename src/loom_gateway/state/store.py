@@ -137,7 +137,8 @@ class StateStore:
 
     async def close(self) -> None:
         """Send what is still to be settled, then disconnect."""
-        for task in (self._admitter, self._settler):
+        for name in ("_admitter", "_settler"):  # in this order: an admission may release claims
+            task = getattr(self, name)
             if task is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(asyncio.shield(task), self._timeout_s * 2)
@@ -175,9 +176,22 @@ class StateStore:
                     if not future.done():
                         future.set_exception(failure)
                 continue
+            released: list[tuple[str, bool]] = []
             for start, count, future in batch.waiting:
+                mine = [int(answer) for answer in answers[start : start + count]]
                 if not future.done():
-                    future.set_result([int(answer) for answer in answers[start : start + count]])
+                    future.set_result(mine)
+                elif future.cancelled():
+                    # Its request is gone (the client left): what it claimed will never be published.
+                    released += [
+                        (batch.keys[claim - 1], False)
+                        for answer, claim in zip(
+                            mine, batch.pairs[2 * start + 1 : 2 * (start + count) : 2], strict=True
+                        )
+                        if answer == 0 and claim
+                    ]
+            if released:
+                self.settle(released)
 
     def settle(self, outcomes: Sequence[tuple[str, bool]]) -> None:
         """Claims' outcomes (key, acknowledged): kept for the window, or released. Sent without waiting."""

@@ -139,3 +139,18 @@ def test_a_claim_whose_claimant_never_settles_expires(state_store: RedisServer) 
 def _script_calls(server: RedisServer) -> int:
     stats = redis.Redis(port=server.port).info("commandstats")
     return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
+
+
+def test_what_a_request_that_is_gone_claimed_is_released(state_store: RedisServer) -> None:
+    leaving, other = store(state_store), store(state_store)
+    key = fresh("claim")
+
+    async def scenario() -> list[int]:
+        request = asyncio.ensure_future(leaving.admit([None], [key]))
+        await asyncio.sleep(0)  # its call is on the wire
+        request.cancel()  # the client left
+        await leaving.close()  # the call's answer arrives, and the claim is released
+        await leaving.open()
+        return await other.admit([None], [key])
+
+    assert run(leaving, other, scenario=scenario) == [PUBLISH]
