@@ -137,14 +137,16 @@ class StateStore:
 
     async def close(self) -> None:
         """Send what is still to be settled, then disconnect."""
-        for name in ("_admitter", "_settler"):  # in this order: an admission may release claims
-            task = getattr(self, name)
-            if task is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(task), self._timeout_s * 2)
+        await self._finished(self._admitter)
+        await self._finished(self._settler)  # after: an admission's answer may release claims
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    async def _finished(self, task: asyncio.Task[None] | None) -> None:
+        if task is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(task), self._timeout_s * 2)
 
     async def admit(self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]) -> list[int]:
         """Per reading (its device's rate key and its idempotency key, either None): 0 publish it, 1
