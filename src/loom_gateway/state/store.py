@@ -27,6 +27,11 @@ single call as fast as any, parses ``redis://`` and ``rediss://`` URLs (password
 retries a dropped connection and reloads a script the server forgot after a restart, and brings no
 runtime threads of its own to compete for the workers' cores (glide's Tokio threads do). coredis was
 slowest at every shape.
+
+What the store costs a worker, in-process (the ingestion service with a publisher that answers at once,
+16 requests at a time, retries and a rate limit on, the same shared machine): single readings 82-91 µs
+of CPU per request against 44-52 µs deciding in memory; arrays of 100, about 2-7 µs more per reading.
+``nox -s bench`` measures it in the real server against Kafka.
 """
 
 from __future__ import annotations
