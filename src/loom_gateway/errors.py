@@ -32,6 +32,7 @@ __all__ = [
     "ReadingTooLarge",
     "RegistryBehind",
     "RequestBodyTimeout",
+    "StateUnavailable",
     "TopicBootstrapError",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -64,6 +65,16 @@ class ConfigurationError(LoomError):
 
     title = "Invalid configuration"
     problem_type = "configuration"
+
+
+class StateUnavailable(LoomError):
+    """The shared state store (LOOM_STATE_URL) did not answer. Never a client's answer: the worker
+    then decides retries and rate limits from its own memory."""
+
+    status = 503
+    title = "State store unavailable"
+    problem_type = "state-unavailable"
+    retry_after = 1
 
 
 class TopicBootstrapError(LoomError):

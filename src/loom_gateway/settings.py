@@ -84,14 +84,25 @@ class Settings(BaseSettings):
     max_streams: Annotated[int, Field(ge=1)] = 1000
     """WebSocket streams one worker keeps open; one more is refused at upgrade with 503 (Retry-After)."""
     device_rate_limit: Annotated[float, Field(ge=0)] = 0.0
-    """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After."""
+    """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After. For the whole
+    deployment with LOOM_STATE_URL, per worker without."""
     device_rate_burst: Annotated[int, Field(ge=1)] = 1000
     """Readings a device may send at once before its rate applies (a batch counts each reading)."""
     idempotency_window_s: Annotated[float, Field(ge=0, le=86_400)] = 600.0
-    """How long this replica remembers a client message_id it published, so a retry is answered
-    without publishing it again. 0 turns it off."""
+    """How long a client message_id that was published is remembered (with its device and topic), so a
+    retry is answered without publishing it again: by every worker with LOOM_STATE_URL, by the worker
+    that published it without. 0 turns it off."""
     idempotency_max_entries: Annotated[int, Field(ge=1)] = 100_000
-    """At most this many remembered ids (about 30 MB per worker); the oldest are forgotten first."""
+    """At most this many ids remembered in a worker's memory (about 30 MB per worker); the oldest are
+    forgotten first. The state store keeps its own for the window."""
+    state_url: SecretStr | None = None
+    """The shared state store, a Redis or Valkey server: ``redis://[:password@]host:port[/db]``, or
+    ``rediss://`` for TLS. Set, retries and device rate limits hold for every worker of every replica;
+    unset, each worker decides them from its own memory. Never logged."""
+    state_timeout_ms: Annotated[int, Field(ge=10, le=10_000)] = 500
+    """How long a call to the state store may take before the worker decides from its own memory."""
+    state_key_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{0,64}$")] = "loom:"
+    """Prepended to every key the gateway writes to the state store (deployments sharing one server)."""
     quarantine_enabled: bool = False
     """Also write each refused reading (after authentication: 4xx other than 401 and 429) to the
     catalog's quarantine topic, with the error and schema id, so operators can see what devices
@@ -141,6 +152,13 @@ class Settings(BaseSettings):
     def _metrics_port_is_its_own(cls, value: int | None, info: ValidationInfo) -> int | None:
         if value is not None and value == info.data.get("port"):
             raise ValueError("it must differ from LOOM_PORT")
+        return value
+
+    @field_validator("state_url")
+    @classmethod
+    def _state_url_is_redis(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://")):
+            raise ValueError("must start with redis:// (or rediss:// for TLS)")
         return value
 
     @field_validator("device_replica_id")
