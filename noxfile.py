@@ -46,9 +46,12 @@ def install(session: nox.Session, *extras: str, editable: bool = False) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole suite, against an embedded broker (or LOOM_KAFKA_BOOTSTRAP_SERVERS). Args go to pytest.
-    The monitoring tests render the chart's rules (Helm's library: the chart extra) and run Prometheus."""
+    The monitoring tests render the chart's rules (Helm's library: the chart extra) and run Prometheus;
+    the shared state store's run redis-server, and the fleet test HAProxy in front of two replicas."""
     install(session, "test", "chart")
     debian_tools(session, "prometheus", "promtool", "prometheus")
+    debian_tools(session, "redis-server", "redis-server")
+    debian_tools(session, "haproxy", "haproxy")
     session.run("pytest", *session.posargs)
 
 

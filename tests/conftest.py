@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from loom_gateway.settings import Settings, load_settings
 from tests.support.gateway import TEST_API_KEY
+from tests.support.redis_server import RedisServer
 
 # Derandomised by default so that CI is repeatable; HYPOTHESIS_PROFILE=explore searches afresh.
 settings.register_profile(
@@ -36,6 +37,13 @@ def kafka_bootstrap_servers() -> Iterator[str]:
         return
     with EmbeddedBroker(free_port()) as broker:
         yield broker.bootstrap_servers
+
+
+@pytest.fixture(scope="session")
+def state_store() -> Iterator[RedisServer]:
+    """A real redis-server for the shared state store's tests (each uses keys of its own prefix)."""
+    with RedisServer() as server:
+        yield server
 
 
 @pytest.fixture

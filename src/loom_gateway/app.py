@@ -37,6 +37,7 @@ from loom_gateway.logs import configure_logging
 from loom_gateway.metrics import Metrics, multiprocess_dir
 from loom_gateway.readiness import Readiness
 from loom_gateway.settings import Settings, load_settings
+from loom_gateway.state.fleet import FleetAdmission
 
 __all__ = ["create_app", "create_app_from_env"]
 
@@ -69,7 +70,8 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
         if settings.device_rate_limit > 0
         else None
     )
-    settler = Settler(publisher, metrics, devices, recent, rate_limiter)
+    fleet = FleetAdmission.from_settings(settings, metrics, recent, rate_limiter)
+    settler = Settler(publisher, metrics, devices, recent, rate_limiter, fleet)
     ingestors = {
         data_type: Ingestor(data_type, settler)
         if settings.value_format == "json"
@@ -147,7 +149,11 @@ def create_app(settings: Settings, catalog: Catalog) -> Litestar:
                 _quarantine(settings, catalog, publisher, metrics),
             )
         ],
-        lifespan=[kafka_lifespan, metrics_lifespan(readiness, metrics, publisher.queued)],
+        lifespan=[
+            *([fleet.lifespan] if fleet is not None else []),
+            kafka_lifespan,
+            metrics_lifespan(readiness, metrics, publisher.queued),
+        ],
         # For operators' tools and tests (e.g. forcing an activity flush); handlers close over it.
         state=State({"device_registry": devices}),
         exception_handlers=exception_handlers(),

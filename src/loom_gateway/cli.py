@@ -19,6 +19,7 @@ from loom_gateway.errors import LoomError
 from loom_gateway.kafka.topics import Action, PlannedTopic, TopicAdmin, desired_topics
 from loom_gateway.logs import configure_logging
 from loom_gateway.settings import Settings, load_settings
+from loom_gateway.state.notice import warn_if_decided_per_worker
 
 __all__ = ["main"]
 
@@ -155,6 +156,7 @@ def _serve(settings: Settings) -> None:
     except LoomError as error:
         raise click.ClickException(error.detail) from error
     os.environ.update(_as_environment(settings))
+    warn_if_decided_per_worker(settings)
     with _metrics_directory(settings.workers):
         Granian(
             _APP_FACTORY,

@@ -29,6 +29,7 @@ __all__ = [
     "Overloaded",
     "RateLimited",
     "ReadingTooLarge",
+    "StateUnavailable",
     "TopicBootstrapError",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -61,6 +62,16 @@ class ConfigurationError(LoomError):
 
     title = "Invalid configuration"
     problem_type = "configuration"
+
+
+class StateUnavailable(LoomError):
+    """The shared state store (LOOM_STATE_URL) did not answer. Never a client's answer: the worker
+    then decides retries and rate limits from its own memory."""
+
+    status = 503
+    title = "State store unavailable"
+    problem_type = "state-unavailable"
+    retry_after = 1
 
 
 class TopicBootstrapError(LoomError):

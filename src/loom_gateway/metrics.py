@@ -103,6 +103,12 @@ class Metrics:
             "Retried readings (same message_id) answered without publishing them again.",
             registry=registry,
         )
+        self.state_errors = Counter(
+            "loom_state_errors",
+            "Calls to the shared state store that failed (the worker then decided from its own memory).",
+            ["operation"],
+            registry=registry,
+        )
         self.quarantined = Counter(
             "loom_quarantined_readings",
             "Refused readings written to the quarantine topic (written), or lost on the way (failed).",

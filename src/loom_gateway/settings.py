@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     without publishing it again. 0 turns it off."""
     idempotency_max_entries: Annotated[int, Field(ge=1)] = 100_000
     """At most this many remembered ids (about 30 MB per worker); the oldest are forgotten first."""
+    state_url: SecretStr | None = None
+    """The shared state store, a Redis or Valkey server: ``redis://[:password@]host:port[/db]``, or
+    ``rediss://`` for TLS. Set, retries and device rate limits hold for every worker of every replica;
+    unset, each worker decides them from its own memory. Never logged."""
+    state_timeout_ms: Annotated[int, Field(ge=10, le=10_000)] = 500
+    """How long a call to the state store may take before the worker decides from its own memory."""
+    state_key_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9._:-]{0,64}$")] = "loom:"
+    """Prepended to every key the gateway writes to the state store (deployments sharing one server)."""
     quarantine_enabled: bool = False
     """Also write each refused reading (after authentication: 4xx other than 401 and 429) to the
     catalog's quarantine topic, with the error and schema id, so operators can see what devices
@@ -116,6 +124,13 @@ class Settings(BaseSettings):
         for name in value.values():
             if not _TOPIC_NAME.match(name):
                 raise ValueError(f"{name!r} is not a valid Kafka topic name")
+        return value
+
+    @field_validator("state_url")
+    @classmethod
+    def _state_url_is_redis(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://")):
+            raise ValueError("must start with redis:// (or rediss:// for TLS)")
         return value
 
     @field_validator("device_replica_id")

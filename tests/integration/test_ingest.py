@@ -209,13 +209,17 @@ def test_a_retry_with_the_same_message_id_is_acknowledged_but_not_published_twic
     first = gateway.post("/sensor/gps", json=reading)
     retry = gateway.post("/sensor/gps", json=reading)
     in_one_batch = gateway.post("/sensor/gps", json=[reading, reading])
+    # A message id is its device's: another device's reading with the same id is a reading of its own.
+    other_device = gateway.post("/sensor/gps", json={**reading, "device_id": "another-device"})
 
-    assert (first.status_code, retry.status_code, in_one_batch.status_code) == (202, 202, 202)
+    answers = (first.status_code, retry.status_code, in_one_batch.status_code, other_device.status_code)
+    assert answers == (202, 202, 202, 202)
     assert retry.json()["message_id"] == reading["message_id"]
     records = read_topic(
-        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=1
+        gateway_settings.kafka_bootstrap_servers, f"{topic_prefix}device.sensor.gps.raw", expected=2
     )
-    assert len(records) == 1
+    keys = sorted(record.key for record in records)
+    assert keys == sorted([reading["device_id"].encode(), b"another-device"])
     assert "loom_duplicate_readings_total 3.0" in gateway.get("/metrics").text
 
 

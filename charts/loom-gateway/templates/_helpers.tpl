@@ -152,6 +152,8 @@ LOOM_DEVICE_RATE_LIMIT: {{ .Values.gateway.deviceRateLimit | toString | quote }}
 LOOM_DEVICE_RATE_BURST: {{ .Values.gateway.deviceRateBurst | int64 | quote }}
 LOOM_IDEMPOTENCY_WINDOW_S: {{ .Values.gateway.idempotencyWindowSeconds | toString | quote }}
 LOOM_IDEMPOTENCY_MAX_ENTRIES: {{ .Values.gateway.idempotencyMaxEntries | int64 | quote }}
+LOOM_STATE_TIMEOUT_MS: {{ .Values.state.timeoutMs | int64 | quote }}
+LOOM_STATE_KEY_PREFIX: {{ .Values.state.keyPrefix | quote }}
 LOOM_QUARANTINE_ENABLED: {{ .Values.gateway.quarantineEnabled | toString | quote }}
 LOOM_VALUE_FORMAT: {{ .Values.gateway.valueFormat | quote }}
 LOOM_DEVICE_ACTIVITY_FLUSH_S: {{ .Values.gateway.deviceActivityFlushSeconds | toString | quote }}
@@ -246,6 +248,32 @@ defined earlier in the list).
 {{- end }}
 {{- end -}}
 
+{{/* The trial state store's name (its Deployment and Service). */}}
+{{- define "loom-gateway.stateStoreName" -}}
+{{- include "loom-gateway.suffixedName" (dict "context" . "suffix" "state") -}}
+{{- end -}}
+
+{{/* Labels of the trial state store and its pod (selectorLabels: what its Service selects). */}}
+{{- define "loom-gateway.stateStoreSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "loom-gateway.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/component: state-store
+{{- end -}}
+
+{{/* LOOM_STATE_URL in the gateway's env: from state.existingSecret, or the trial store's Service. */}}
+{{- define "loom-gateway.stateEnv" -}}
+{{- if .Values.state.existingSecret }}
+- name: LOOM_STATE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.state.existingSecret }}
+      key: {{ .Values.state.secretKey }}
+{{- else if .Values.state.trial.enabled }}
+- name: LOOM_STATE_URL
+  value: {{ printf "redis://%s:6379/0" (include "loom-gateway.stateStoreName" .) | quote }}
+{{- end }}
+{{- end -}}
+
 {{/* The pod-level security context: never root, RuntimeDefault seccomp. */}}
 {{- define "loom-gateway.podSecurityContext" -}}
 runAsNonRoot: true
@@ -284,6 +312,9 @@ seccompProfile:
 {{- end -}}
 {{- if and .Values.auth.apiKeys (not .Values.auth.create) -}}
 {{- fail "auth.apiKeys is only read with auth.create: true (development); otherwise keep keys in auth.existingSecret" -}}
+{{- end -}}
+{{- if and .Values.state.existingSecret .Values.state.trial.enabled -}}
+{{- fail "state.existingSecret and state.trial.enabled exclude each other: your own store, or the trial one" -}}
 {{- end -}}
 {{- if and .Values.kafka.sasl.enabled (not .Values.kafka.sasl.existingSecret) -}}
 {{- fail "kafka.sasl.enabled needs kafka.sasl.existingSecret: the Secret with the SASL username and password" -}}

@@ -1,9 +1,10 @@
-"""Recognising retries: a reading whose ``message_id`` this replica already published is not
-published again within a window.
+"""Recognising retries in a worker's memory: a reading whose (topic, device, message_id) this worker
+already published is not published again within a window.
 
-Per replica and in memory: a retry that reaches another replica (or this one after a restart)
-is published again, and consumers that need exactly-once must still deduplicate on the
-``loom.message_id`` header. Only client-sent ids are remembered (the gateway's own are unique).
+Per worker: without the shared state store (``loom_gateway.state``), a retry that reaches another
+worker or replica (or this one after a restart) is published again; with it, this is the fallback while
+the store does not answer. A message id is its device's: another device's reading with the same id is
+a reading of its own. Only client-sent ids are remembered (the gateway's own are unique).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from loom_gateway.expiring import ExpiringKeys
 
 __all__ = ["DedupeKey", "RecentMessages"]
 
-DedupeKey = tuple[str, str]
-"""(topic, message_id)."""
+DedupeKey = tuple[str, str, str]
+"""(topic, device id, message_id)."""
 
 
 class RecentMessages:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pydantic import MISSING, BaseModel
 
@@ -22,6 +21,9 @@ from loom_gateway.ingest.validation import parse_body
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
 from loom_gateway.metrics import Metrics
+
+if TYPE_CHECKING:
+    from loom_gateway.state.fleet import FleetAdmission
 
 __all__ = ["DeviceGate", "Ingestor", "Outcome", "Prepared", "Result", "Settler", "received_now"]
 
@@ -64,7 +66,16 @@ class Prepared(NamedTuple):
     message_id: str
     trace_id: str | None
     dedupe_key: DedupeKey | None
-    """(topic, message id) when the client sent the id, so a retry can be recognised."""
+    """(topic, device id, message id) when the client sent the id, so a retry can be recognised."""
+
+
+_Admitted = tuple[
+    Sequence[Prepared | LoomError],
+    Mapping[int, Awaitable[LoomError | None] | None],
+    Callable[[list[tuple[DedupeKey | None, LoomError | None]]], None] | None,
+]
+"""A request's readings once admitted (the refused replaced by their error), the retries among them,
+and what to tell of the others' outcomes."""
 
 
 def received_now() -> str:
@@ -89,20 +100,29 @@ class Settler:
         devices: DeviceGate | None = None,
         recent: RecentMessages | None = None,
         rate_limiter: DeviceRateLimiter | None = None,
+        fleet: FleetAdmission | None = None,
     ) -> None:
-        """``recent``: message ids already published, so retries are not published twice."""
+        """``recent``/``rate_limiter``: this worker's memory of published message ids and its device
+        buckets; ``fleet``: the shared state store deciding both for every worker instead (one call
+        per request), falling back to that memory while it does not answer."""
         self._publisher = publisher
         self._metrics = metrics
         self._devices = devices
         self._recent = recent
         self._rate_limiter = rate_limiter
+        self._fleet = fleet
 
     async def settle(
         self, items: Sequence[Prepared | LoomError], principal: Principal | None = None
     ) -> list[Outcome]:
         """``principal``: the caller, whose key may be bound to devices (None: auth disabled)."""
-        items = [self._admit(item, principal) for item in items]
-        retries = self._retries(items)
+        items, retries, finish = (
+            self._admit_here(items, principal)
+            if self._fleet is None
+            else await self._admit_in_fleet(
+                [self._admit(item, principal, None) for item in items], self._fleet
+            )
+        )
         publishable = [
             item for index, item in enumerate(items) if isinstance(item, Prepared) and index not in retries
         ]
@@ -113,10 +133,8 @@ class Settler:
             raise
         finally:
             # Whatever happened, release the retries waiting on these first attempts.
-            if self._recent is not None:
-                self._recent.finish_all(
-                    [(first.dedupe_key, error) for first, error in zip(publishable, errors, strict=True)]
-                )
+            if finish is not None:
+                finish([(first.dedupe_key, error) for first, error in zip(publishable, errors, strict=True)])
         failures = iter(errors)
         outcomes = []
         # Counted once per request, not per reading: metrics per data type, activity per device.
@@ -147,19 +165,38 @@ class Settler:
                 self._devices.seen(data_type, devices)
         return outcomes
 
-    def _retries(
-        self, items: Sequence[Prepared | LoomError]
-    ) -> dict[int, asyncio.Future[LoomError | None] | None]:
-        """Readings not to publish: index → the first attempt's outcome, None when acknowledged already."""
-        if self._recent is None:
-            return {}
-        self._recent.expire()
-        return self._recent.claim([item.dedupe_key if isinstance(item, Prepared) else None for item in items])
+    def _admit_here(self, items: Sequence[Prepared | LoomError], principal: Principal | None) -> _Admitted:
+        """Rate limits and retries decided in this worker's memory. Retries: readings not to publish,
+        index → the first attempt's outcome (None when acknowledged already)."""
+        items = [self._admit(item, principal, self._rate_limiter) for item in items]
+        recent = self._recent
+        if recent is None:
+            return items, {}, None
+        recent.expire()
+        keys = [item.dedupe_key if isinstance(item, Prepared) else None for item in items]
+        return items, recent.claim(keys), recent.finish_all
+
+    async def _admit_in_fleet(self, items: list[Prepared | LoomError], fleet: FleetAdmission) -> _Admitted:
+        """Rate limits and retries decided by the shared store: one call for the whole request."""
+        if not any(isinstance(item, Prepared) for item in items):
+            return items, {}, None
+        admission = await fleet.admit(
+            [item.device_id if isinstance(item, Prepared) else None for item in items],
+            [item.dedupe_key if isinstance(item, Prepared) else None for item in items],
+        )
+        for index, error in admission.refused.items():
+            item = items[index]
+            if isinstance(item, Prepared):
+                self._metrics.count(item.data_type, error)
+            items[index] = error
+        return items, admission.retries, admission.finish
 
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)
 
-    def _admit(self, item: Prepared | LoomError, principal: Principal | None) -> Prepared | LoomError:
+    def _admit(
+        self, item: Prepared | LoomError, principal: Principal | None, rate_limiter: DeviceRateLimiter | None
+    ) -> Prepared | LoomError:
         if not isinstance(item, Prepared):
             return item
         try:
@@ -167,8 +204,8 @@ class Settler:
                 principal.check_device(item.device_id)
             if self._devices is not None:
                 self._devices.check(item.device_id)
-            if self._rate_limiter is not None:
-                self._rate_limiter.take(item.device_id)
+            if rate_limiter is not None:
+                rate_limiter.take(item.device_id)
         except LoomError as error:
             self._metrics.count(item.data_type, error)
             return error
@@ -249,10 +286,10 @@ class Ingestor:
         if message_id is MISSING:
             message_id = str(uuid.uuid4())
             suffix = stamp.suffix[:-1] + b',"message_id":"' + message_id.encode() + b'"}'
-            dedupe_key = None
+            client_sent_id = False
         else:
             suffix = stamp.suffix
-            dedupe_key = (self._topic.name, message_id)
+            client_sent_id = True
         dumped = self._to_json(reading, by_alias=True, exclude=self._exclude)
         value = dumped[:-1] + suffix if dumped != b"{}" else b"{" + suffix[1:]
         topic = self._topic
@@ -261,6 +298,8 @@ class Ingestor:
                 f"the reading is {len(value)} bytes; {topic.name} takes at most {topic.max_message_bytes}"
             )
         device_id = str(getattr(reading, self._key_field))
+        # A message id is its device's: another device's reading with the same id is its own reading.
+        dedupe_key = (topic.name, device_id, message_id) if client_sent_id else None
         if context is not None and context.device_id is None:
             # The log line names the request's (first) device and topic.
             context.device_id, context.topic = device_id, topic.name

@@ -107,4 +107,4 @@ def test_alerts_turned_off_are_left_out_and_so_is_a_group_left_empty() -> None:
     alerts = [rule["alert"] for rule in group["rules"]]
     assert group["name"] == "loom-gateway"
     assert "LoomGatewayNotReady" not in alerts
-    assert len(alerts) == 7
+    assert len(alerts) == 8

@@ -43,6 +43,9 @@ def test_defaults() -> None:
         "device_rate_burst": 1000,
         "idempotency_window_s": 600.0,
         "idempotency_max_entries": 100_000,
+        "state_url": None,
+        "state_timeout_ms": 500,
+        "state_key_prefix": "loom:",
         "quarantine_enabled": False,
         "value_format": "json",
         "kafka_bootstrap_timeout_s": 10.0,
@@ -119,6 +122,11 @@ def test_settings_are_frozen() -> None:
             '{"device.sensor.gps.raw": "gps topic!"}',
             "invalid settings: LOOM_KAFKA_TOPIC_OVERRIDES: "
             "Value error, 'gps topic!' is not a valid Kafka topic name",
+        ),
+        (
+            "LOOM_STATE_URL",
+            "http://:secret@valkey:6379",
+            "invalid settings: LOOM_STATE_URL: Value error, must start with redis:// (or rediss:// for TLS)",
         ),
     ],
 )

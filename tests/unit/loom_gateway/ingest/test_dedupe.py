@@ -7,7 +7,7 @@ import asyncio
 from loom_gateway.errors import BrokerUnavailable
 from loom_gateway.ingest.dedupe import RecentMessages
 
-KEY = ("device.sensor.gps.raw", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
+KEY = ("device.sensor.gps.raw", "phone-1", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
 
 
 class Clock:
@@ -56,7 +56,7 @@ def test_a_failed_first_attempt_is_not_remembered_and_tells_its_waiters() -> Non
 
 def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
     recent = RecentMessages(window_s=60, max_entries=2)
-    keys = [("t", str(n)) for n in range(3)]
+    keys = [("t", "phone-1", str(n)) for n in range(3)]
 
     async def scenario() -> None:
         for key in keys:
@@ -70,7 +70,8 @@ def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
 
 def test_one_request_claims_its_ids_at_once_and_finishes_them_together() -> None:
     recent = RecentMessages(window_s=60, max_entries=10)
-    acked, in_flight, new, failed = (("t", name) for name in ("acked", "in-flight", "new", "failed"))
+    names = ("acked", "in-flight", "new", "failed")
+    acked, in_flight, new, failed = (("t", "phone-1", name) for name in names)
     failure = BrokerUnavailable("no delivery report from Kafka in time")
 
     async def scenario() -> tuple[dict[int, object], object]:

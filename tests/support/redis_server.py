@@ -1,0 +1,73 @@
+"""A real ``redis-server`` (Debian's package) on a free loopback port, memory only, for the shared state
+store's tests: started in its own process group, killed and restarted on the same port by outage tests."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from types import TracebackType
+
+from loom_gateway.embedded_broker import free_port
+from tests.support.processes import stop_session
+
+__all__ = ["RedisServer"]
+
+
+class RedisServer:
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, within_s: float = 10.0) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise AssertionError("no redis-server: apt-get install -y redis-server (nox -s tests does)")
+        self._log = tempfile.TemporaryFile(prefix="loom-redis-")  # noqa: SIM115 (closed in stop())
+        self._process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + within_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                self._log.seek(0)
+                raise AssertionError(f"redis-server exited: {self._log.read().decode(errors='replace')}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 0.2):
+                return
+            time.sleep(0.02)
+        self.stop()
+        raise AssertionError(f"redis-server did not listen on port {self.port} within {within_s}s")
+
+    def kill(self) -> None:
+        """SIGKILL: everything it held is gone (memory only), its port free for a restart."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            self._log.close()
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            stop_session(process, whole_group=True, within_s=5)
+            self._log.close()
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,141 @@
+"""loom_gateway.state.store: the admission and settle scripts' semantics, on a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import pytest
+import redis
+
+from loom_gateway.state.store import StateStore
+from tests.support.redis_server import RedisServer
+
+T = TypeVar("T")
+PUBLISH, ACKNOWLEDGED, IN_FLIGHT = 0, 1, 2
+
+
+def store(
+    server: RedisServer, *, rate: float = 0, burst: int = 1, in_flight_ttl_ms: int = 10_000
+) -> StateStore:
+    return StateStore(
+        server.url,
+        timeout_s=2,
+        rate=rate,
+        burst=burst,
+        in_flight_ttl_ms=in_flight_ttl_ms,
+        window_ms=60_000,
+        on_error=lambda operation, error: pytest.fail(f"{operation}: {error}"),
+    )
+
+
+def run(*stores: StateStore, scenario: Callable[[], Awaitable[T]]) -> T:
+    async def opened() -> T:
+        for each in stores:
+            await each.open()
+        try:
+            return await scenario()
+        finally:
+            for each in stores:
+                await each.close()
+
+    return asyncio.run(opened())
+
+
+def fresh(name: str) -> str:
+    return f"test:{uuid.uuid4().hex}:{name}"
+
+
+def test_a_device_gets_its_burst_at_once_then_its_rate_and_every_worker_draws_on_one_bucket(
+    state_store: RedisServer,
+) -> None:
+    workers = [store(state_store, rate=20, burst=20) for _ in range(2)]
+    device = fresh("rate")
+
+    async def scenario() -> tuple[list[int], list[int]]:
+        # 40 readings, alternating between two workers: one bucket of 20 for both.
+        burst = [(await workers[n % 2].admit([device], [None]))[0] for n in range(40)]
+        await asyncio.sleep(0.2)  # at 20/s, at least 4 more readings' worth
+        later = [(await workers[0].admit([device], [None]))[0] for _ in range(2)]
+        return burst, later
+
+    burst, later = run(*workers, scenario=scenario)
+
+    assert burst[:20] == [PUBLISH] * 20
+    assert all(answer < 0 for answer in burst[20:])  # refused, retry after -answer ms
+    assert 0 < -burst[20] <= 50 + 5  # one reading's interval at 20/s (rounded up to the ms)
+    assert later == [PUBLISH, PUBLISH]
+
+
+def test_readings_of_one_request_and_of_coalesced_requests_each_take_a_step(state_store: RedisServer) -> None:
+    worker = store(state_store, rate=1, burst=20)
+    device = fresh("rate")
+
+    async def scenario() -> tuple[list[list[int]], int]:
+        calls_before = _script_calls(state_store)
+        # 30 requests at once (one reading each) and one of 5 readings: all coalesced by the worker.
+        answers = await asyncio.gather(
+            *(worker.admit([device], [None]) for _ in range(30)), worker.admit([device] * 5, [None] * 5)
+        )
+        return answers, _script_calls(state_store) - calls_before
+
+    answers, calls = run(worker, scenario=scenario)
+
+    flat = [answer for request in answers for answer in request]
+    assert flat.count(PUBLISH) == 20  # one bucket, however the requests were merged
+    assert calls < 31  # fewer script calls than requests
+
+
+def test_a_message_id_is_claimed_once_acknowledged_for_the_window_and_freed_when_it_failed(
+    state_store: RedisServer,
+) -> None:
+    first, second = store(state_store), store(state_store)
+    acked, failed = fresh("acked"), fresh("failed")
+
+    async def scenario() -> list[list[int]]:
+        claimed = await first.admit([None, None], [acked, failed])
+        meanwhile = await second.admit([None, None], [acked, failed])
+        first.settle([(acked, True), (failed, False)])
+        await first.close()  # sends what is still to settle
+        await first.open()
+        after = await second.admit([None, None], [acked, failed])
+        return [claimed, meanwhile, after]
+
+    claimed, meanwhile, after = run(first, second, scenario=scenario)
+
+    assert claimed == [PUBLISH, PUBLISH]
+    assert meanwhile == [IN_FLIGHT, IN_FLIGHT]
+    assert after == [ACKNOWLEDGED, PUBLISH]  # the failed one is the second worker's to publish now
+
+
+def test_only_the_claimant_releases_its_claim(state_store: RedisServer) -> None:
+    claimant, other = store(state_store), store(state_store)
+    key = fresh("claim")
+
+    async def scenario() -> bytes | None:
+        await claimant.admit([None], [key])
+        other.settle([(key, False)])  # not its claim: nothing released
+        await other.close()
+        await other.open()
+        return await other.outcome(key)
+
+    assert run(claimant, other, scenario=scenario) == claimant.token.encode()
+
+
+def test_a_claim_whose_claimant_never_settles_expires(state_store: RedisServer) -> None:
+    crashed, survivor = store(state_store, in_flight_ttl_ms=200), store(state_store)
+    key = fresh("claim")
+
+    async def scenario() -> list[int]:
+        await crashed.admit([None], [key])
+        await asyncio.sleep(0.5)
+        return await survivor.admit([None], [key])
+
+    assert run(crashed, survivor, scenario=scenario) == [PUBLISH]
+
+
+def _script_calls(server: RedisServer) -> int:
+    stats = redis.Redis(port=server.port).info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
