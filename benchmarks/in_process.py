@@ -1,7 +1,7 @@
 """CPU per reading of the gateway (or the acknowledged-minimal app), its ASGI app called directly.
 
     python -m benchmarks.in_process [--app gateway|minimal] [--batch 1] [--requests 4000]
-                                    [--concurrency 16] [--route gps|batch]
+                                    [--concurrency 16] [--route gps|batch] [--store]
 
 No HTTP server and no load generator: on a shared machine, where wrk's requests/s move by tens
 of percent between identical runs, the CPU the app's own process spends per request is the
@@ -11,13 +11,15 @@ lifespan, warms up, then sends ``--requests`` POSTs of GPS readings (``--batch``
 each with its own ``message_id``) from ``--concurrency`` tasks. ``--route batch`` sends the
 same GPS readings as generic items to ``/sensor/batch`` (``sensor_type`` gps, the GPS fields in
 ``value``): the records published are the typed array's. Prints the process's CPU (every
-thread: librdkafka's too) and the event loop thread's, per request and per reading.
+thread: librdkafka's too) and the event loop thread's, per request and per reading. ``--store``
+runs the gateway with the shared state store (``LOOM_STATE_URL``) on a ``redis-server`` of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -71,7 +73,10 @@ def main() -> None:
         default="gps",
         help="typed GPS readings, or generic ones dispatched",
     )
+    parser.add_argument("--store", action="store_true", help="the gateway with the shared state store")
     arguments = parser.parse_args()
+    if arguments.store and arguments.app != "gateway":
+        parser.error("--store is the gateway's")
     if arguments.route == "batch" and (arguments.app != "gateway" or arguments.batch < 2):
         parser.error("--route batch takes arrays (--batch 2 or more) and only the gateway serves it")
     asyncio.run(_run(arguments))
@@ -91,7 +96,12 @@ async def _run(arguments: argparse.Namespace) -> None:
             items.append(template % (number % 64, f"{run}-0000-4000-8000-{number:012x}"))
         return (items[0] if arguments.batch == 1 else "[" + ",".join(items) + "]").encode()
 
-    with EmbeddedBroker(free_port()) as broker:
+    with contextlib.ExitStack() as resources:
+        broker = resources.enter_context(EmbeddedBroker(free_port()))
+        if arguments.store:
+            from tests.support.redis_server import RedisServer
+
+            os.environ["LOOM_STATE_URL"] = resources.enter_context(RedisServer()).url
         prefix = f"inproc{uuid.uuid4().hex[:6]}."
         os.environ.update(
             {
@@ -139,7 +149,8 @@ async def _run(arguments: argparse.Namespace) -> None:
             statuses[status] = statuses.get(status, 0) + count
     readings = requests * arguments.batch
     print(
-        f"{arguments.app} {_PATHS[arguments.route]}, batch {arguments.batch}, "
+        f"{arguments.app}{' + store' if arguments.store else ''} {_PATHS[arguments.route]}, "
+        f"batch {arguments.batch}, "
         f"{requests} requests at {arguments.concurrency}: "
         f"statuses {statuses}; process CPU {1e6 * cpu / requests:.1f} µs/request, "
         f"{1e6 * cpu / readings:.2f} µs/reading; event loop thread {1e6 * thread / readings:.2f} "
