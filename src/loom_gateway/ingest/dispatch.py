@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import pydantic_core
-from pydantic import MISSING, BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType, Dispatch
@@ -37,17 +37,21 @@ class Dispatcher:
             target: frozenset(field.alias or name for name, field in target.model.model_fields.items())
             for target in dispatch.targets.values()
         }
-        # The generic reading's envelope fields (attribute, JSON name) each target declares too.
+        # Per target, the generic reading's envelope fields it declares too, as the ``include`` of
+        # one call that turns a list of generic readings into dicts (MISSING fields left out).
         generic_fields = dispatch.data_type.model.model_fields
         self._envelope = {
-            target: tuple(
-                (name, field.alias or name)
-                for name, field in generic_fields.items()
-                if (field.alias or name) in fields
-                and (field.alias or name) not in (dispatch.discriminator, dispatch.payload)
-            )
+            target: {
+                "__all__": {
+                    name
+                    for name, field in generic_fields.items()
+                    if (field.alias or name) in fields
+                    and (field.alias or name) not in (dispatch.discriminator, dispatch.payload)
+                }
+            }
             for target, fields in self._fields.items()
         }
+        self._dump_generics = TypeAdapter(list[dispatch.data_type.model]).dump_python  # type: ignore[name-defined]
 
     async def ingest(self, body: bytes, principal: Principal | None = None) -> Result:
         received_at = received_now()
@@ -81,24 +85,20 @@ class Dispatcher:
             return None
         check_batch_size(generic_type, len(generics))
         readings: list[tuple[DataType, BaseModel]] = [(generic_type, generic) for generic in generics]
-        groups: dict[DataType, tuple[list[int], list[dict[str, object]]]] = {}
+        groups: dict[DataType, tuple[list[int], list[BaseModel]]] = {}
         for index, generic in enumerate(generics):
             target = dispatch.targets.get(str(getattr(generic, dispatch.discriminator)))
             if target is None:
                 continue
-            payload = getattr(generic, dispatch.payload)
-            if not isinstance(payload, dict):
+            if not isinstance(getattr(generic, dispatch.payload), dict):
                 return None
-            item = {
-                key: value
-                for name, key in self._envelope[target]
-                if key not in payload and (value := getattr(generic, name)) is not MISSING
-            }
-            item.update(payload)
-            indexes, items = groups.setdefault(target, ([], []))
+            indexes, members = groups.setdefault(target, ([], []))
             indexes.append(index)
-            items.append(item)
-        for target, (indexes, items) in groups.items():
+            members.append(generic)
+        for target, (indexes, members) in groups.items():
+            items = self._dump_generics(members, include=self._envelope[target], by_alias=True)
+            for item, generic in zip(items, members, strict=True):
+                item.update(getattr(generic, dispatch.payload))  # the payload's fields win
             typed = validate_all(target, pydantic_core.to_json(items))
             if typed is None:
                 return None
