@@ -148,7 +148,13 @@ def test_one_devices_rate_holds_for_the_whole_fleet(fleet: Fleet) -> None:
     offered_per_s, seconds = 200, 5
 
     async def offer() -> tuple[list[int], float]:
-        async with httpx.AsyncClient(base_url=fleet.balancer, headers=HEADERS, timeout=30) as client:
+        # At most 32 requests at once (a loaded machine otherwise queues hundreds of new connections):
+        # when the fleet answers slower than 200/s, fewer are offered, and the ceiling below follows.
+        limits = httpx.Limits(max_connections=32)
+        timeout = httpx.Timeout(30, pool=None)
+        async with httpx.AsyncClient(
+            base_url=fleet.balancer, headers=HEADERS, timeout=timeout, limits=limits
+        ) as client:
 
             async def one(at: float) -> int:
                 await asyncio.sleep(max(0.0, at - time.monotonic()))

@@ -143,6 +143,8 @@ class FleetAdmission:
             claim_keys = [
                 None if key is None or self._recent is None else self._claim_key(key) for key in keys
             ]
+            if not any(rate_keys) and not any(claim_keys):
+                return Admission({}, {}, None)  # nothing to decide (ids the gateway made, no limit)
             try:
                 answers = await self.store.admit(rate_keys, claim_keys)
             except StateUnavailable as error:
