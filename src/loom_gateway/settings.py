@@ -72,14 +72,17 @@ class Settings(BaseSettings):
     max_in_flight_requests: Annotated[int, Field(ge=1)] = 1000
     """Requests one worker ingests at once; beyond, 503 with Retry-After rather than a queue."""
     device_rate_limit: Annotated[float, Field(ge=0)] = 0.0
-    """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After."""
+    """Readings per second one device may send (0: no limit); beyond, 429 with Retry-After. For the whole
+    deployment with LOOM_STATE_URL, per worker without."""
     device_rate_burst: Annotated[int, Field(ge=1)] = 1000
     """Readings a device may send at once before its rate applies (a batch counts each reading)."""
     idempotency_window_s: Annotated[float, Field(ge=0, le=86_400)] = 600.0
-    """How long this replica remembers a client message_id it published, so a retry is answered
-    without publishing it again. 0 turns it off."""
+    """How long a client message_id that was published is remembered (with its device and topic), so a
+    retry is answered without publishing it again: by every worker with LOOM_STATE_URL, by the worker
+    that published it without. 0 turns it off."""
     idempotency_max_entries: Annotated[int, Field(ge=1)] = 100_000
-    """At most this many remembered ids (about 30 MB per worker); the oldest are forgotten first."""
+    """At most this many ids remembered in a worker's memory (about 30 MB per worker); the oldest are
+    forgotten first. The state store keeps its own for the window."""
     state_url: SecretStr | None = None
     """The shared state store, a Redis or Valkey server: ``redis://[:password@]host:port[/db]``, or
     ``rediss://`` for TLS. Set, retries and device rate limits hold for every worker of every replica;

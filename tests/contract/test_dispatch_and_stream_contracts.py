@@ -48,7 +48,7 @@ def test_batch_items_land_on_the_type_their_sensor_type_names(
 ) -> None:
     schema = bundled_schema(target)
     expected: Counter[tuple[bytes, str]] = Counter()
-    first_time = FirstTime()
+    first_time = FirstTime(target.key_field)
 
     with running_gateway(gateway_settings, CATALOG) as client:
 
@@ -90,7 +90,7 @@ def test_stream_frames_are_acknowledged_exactly_when_valid(
     data_type: DataType = stream.data_type
     schema = bundled_schema(data_type)
     expected: Counter[str] = Counter()
-    first_time = FirstTime()
+    first_time = FirstTime(data_type.key_field)
 
     with running_gateway(gateway_settings, CATALOG) as client:
 

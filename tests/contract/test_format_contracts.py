@@ -76,7 +76,7 @@ def test_impossible_values_are_refused_and_real_ones_published(
     schema = bundled_schema(data_type)
     route = _route_of(data_type)
     expected: Counter[tuple[bytes, str]] = Counter()
-    first_time = FirstTime()
+    first_time = FirstTime(data_type.key_field)
     checked: Counter[str] = Counter()
 
     def published(reading: dict[str, Any], message_id: str) -> None:

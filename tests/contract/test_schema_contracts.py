@@ -31,19 +31,23 @@ SERVER_FIELDS = ("received_at", "schema_version")
 
 
 class FirstTime:
-    """A reading whose client-sent message_id was already published is a retry: the gateway
-    answers it without publishing it again (generated data repeats ids while shrinking)."""
+    """A reading whose client-sent message_id its device already had published is a retry: the gateway
+    answers it without publishing it again (generated data repeats ids while shrinking). Another
+    device's reading with the same id is a reading of its own."""
 
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
+    def __init__(self, key_field: str) -> None:
+        """``key_field``: the data type's record key, the device id the gateway scopes message ids by."""
+        self._key_field = key_field
+        self._seen: set[tuple[str, str]] = set()
 
     def __call__(self, reading: dict[str, Any]) -> bool:
         message_id = reading.get("message_id")
         if message_id is None:
             return True
-        if message_id in self._seen:
+        key = (str(reading[self._key_field]), message_id)
+        if key in self._seen:
             return False
-        self._seen.add(message_id)
+        self._seen.add(key)
         return True
 
 
@@ -66,7 +70,7 @@ def test_generated_readings_are_published_exactly_when_valid(
     schema = bundled_schema(data_type)
     route = _route_of(data_type)
     expected: Counter[tuple[bytes, str]] = Counter()
-    first_time = FirstTime()
+    first_time = FirstTime(data_type.key_field)
 
     with running_gateway(gateway_settings, CATALOG) as client:
 
