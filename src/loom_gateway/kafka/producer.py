@@ -179,8 +179,11 @@ class Publisher:
         try:
             await self._settled(group)
         finally:
-            if any(isinstance(outcome, BrokerUnavailable) for outcome in outcomes):
-                self._trouble = next(o.detail for o in outcomes if isinstance(o, BrokerUnavailable))
+            # Every record acknowledged is the common case: one C-level count, no generator.
+            if outcomes.count(None) != len(outcomes):
+                unavailable = next((o for o in outcomes if isinstance(o, BrokerUnavailable)), None)
+                if unavailable is not None:
+                    self._trouble = unavailable.detail
         if self._metrics is not None and records:
             self._metrics.delivered(records, outcomes)
         return outcomes
