@@ -93,10 +93,11 @@ def codegen_check(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Throughput benchmark against an embedded broker (wrk is installed when missing, as promtool is).
-    Args go to benchmarks/run.py."""
+    """Throughput benchmark against an embedded broker (wrk is installed when missing, as promtool is;
+    redis-server too, for the rows with the shared state store). Args go to benchmarks/run.py."""
     install(session, "test")
     debian_tools(session, "wrk", "wrk")
+    debian_tools(session, "redis-server", "redis-server")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
 
 

@@ -1,24 +1,29 @@
 """CPU per reading of the gateway (or the acknowledged-minimal app), its ASGI app called directly.
 
     python -m benchmarks.in_process [--app gateway|minimal] [--batch 1] [--requests 4000]
-                                    [--concurrency 16]
+                                    [--concurrency 16] [--route gps|batch] [--store]
 
 No HTTP server and no load generator: on a shared machine, where wrk's requests/s move by tens
 of percent between identical runs, the CPU the app's own process spends per request is the
 steadier A/B measure. Starts the embedded broker, builds the app as a server worker would
 (multiprocess metrics directory, an API key, a ``traceparent`` on every request), runs its
 lifespan, warms up, then sends ``--requests`` POSTs of GPS readings (``--batch`` per request,
-each with its own ``message_id``) from ``--concurrency`` tasks. Prints the process's CPU
-(every thread: librdkafka's too) and the event loop thread's, per request and per reading.
+each with its own ``message_id``) from ``--concurrency`` tasks. ``--route batch`` sends the
+same GPS readings as generic items to ``/sensor/batch`` (``sensor_type`` gps, the GPS fields in
+``value``): the records published are the typed array's. Prints the process's CPU (every
+thread: librdkafka's too) and the event loop thread's, per request and per reading. ``--store``
+runs the gateway with the shared state store (``LOOM_STATE_URL``) on a ``redis-server`` of its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import os
+import sys
 import tempfile
 import time
 import uuid
@@ -37,6 +42,14 @@ _READING = (
     '"content_hash":null,"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,'
     '"heading":null,"speed":0.0}'
 )
+# The same reading as a generic item of a /sensor/batch array: what the typed array publishes.
+_GENERIC_READING = (
+    '{"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
+    '"message_id":"%s","trace_id":null,"services_encountered":["mobile-client"],'
+    '"content_hash":null,"sensor_type":"gps","value":{"latitude":52.3676,"longitude":4.9041,'
+    '"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0}}'
+)
+_PATHS = {"gps": "/sensor/gps", "batch": "/sensor/batch"}
 _HEADERS = [
     (b"host", b"bench"),
     (b"content-type", b"application/json"),
@@ -54,7 +67,18 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1, help="readings per request (1: a lone object)")
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--route",
+        choices=sorted(_PATHS),
+        default="gps",
+        help="typed GPS readings, or generic ones dispatched",
+    )
+    parser.add_argument("--store", action="store_true", help="the gateway with the shared state store")
     arguments = parser.parse_args()
+    if arguments.store and arguments.app != "gateway":
+        parser.error("--store is the gateway's")
+    if arguments.route == "batch" and (arguments.app != "gateway" or arguments.batch < 2):
+        parser.error("--route batch takes arrays (--batch 2 or more) and only the gateway serves it")
     asyncio.run(_run(arguments))
 
 
@@ -66,12 +90,18 @@ async def _run(arguments: argparse.Namespace) -> None:
         # Ids as the wrk scripts make them (a run id and a counter): uuid4() per reading would
         # be a system call each, counted in this process's CPU.
         items = []
+        template = _GENERIC_READING if arguments.route == "batch" else _READING
         for _ in range(arguments.batch):
             number = next(counter)
-            items.append(_READING % (number % 64, f"{run}-0000-4000-8000-{number:012x}"))
+            items.append(template % (number % 64, f"{run}-0000-4000-8000-{number:012x}"))
         return (items[0] if arguments.batch == 1 else "[" + ",".join(items) + "]").encode()
 
-    with EmbeddedBroker(free_port()) as broker:
+    with contextlib.ExitStack() as resources:
+        broker = resources.enter_context(EmbeddedBroker(free_port()))
+        if arguments.store:
+            from tests.support.redis_server import RedisServer
+
+            os.environ["LOOM_STATE_URL"] = resources.enter_context(RedisServer()).url
         prefix = f"inproc{uuid.uuid4().hex[:6]}."
         os.environ.update(
             {
@@ -97,12 +127,15 @@ async def _run(arguments: argparse.Namespace) -> None:
         async def client(requests: int) -> dict[int, int]:
             statuses: dict[int, int] = {}
             for _ in range(requests):
-                status = await _post(app, body())
+                status = await _call(app, "POST", path, body())
                 statuses[status] = statuses.get(status, 0) + 1
             return statuses
 
+        path = _PATHS[arguments.route]
         per_client = max(arguments.requests // arguments.concurrency, 1)
         await asyncio.gather(*(client(max(per_client // 5, 1)) for _ in range(arguments.concurrency)))
+        # For a profiler attached now (py-spy record --pid): the warm-up is over.
+        print(f"measuring (pid {os.getpid()})", file=sys.stderr, flush=True)
         cpu, thread, wall = time.process_time(), time.thread_time(), time.perf_counter()
         answered = await asyncio.gather(*(client(per_client) for _ in range(arguments.concurrency)))
         cpu, thread = time.process_time() - cpu, time.thread_time() - thread
@@ -116,7 +149,9 @@ async def _run(arguments: argparse.Namespace) -> None:
             statuses[status] = statuses.get(status, 0) + count
     readings = requests * arguments.batch
     print(
-        f"{arguments.app}, batch {arguments.batch}, {requests} requests at {arguments.concurrency}: "
+        f"{arguments.app}{' + store' if arguments.store else ''} {_PATHS[arguments.route]}, "
+        f"batch {arguments.batch}, "
+        f"{requests} requests at {arguments.concurrency}: "
         f"statuses {statuses}; process CPU {1e6 * cpu / requests:.1f} µs/request, "
         f"{1e6 * cpu / readings:.2f} µs/reading; event loop thread {1e6 * thread / readings:.2f} "
         f"µs/reading; {requests / wall:.0f} requests/s"
@@ -139,10 +174,6 @@ async def _ready(app: App) -> None:
             return
         await asyncio.sleep(0.05)
     raise SystemExit("the app did not become ready in 30 s")
-
-
-async def _post(app: App, body: bytes) -> int:
-    return await _call(app, "POST", "/sensor/gps", body)
 
 
 async def _call(app: App, method: str, path: str, body: bytes) -> int:

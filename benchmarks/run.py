@@ -8,7 +8,10 @@ Starts an embedded broker and measures with wrk, for single readings and arrays 
 - the gateway (validate, authenticate, publish, wait for Kafka's acknowledgement) and the
   acknowledged-minimal app (``benchmarks/minimal_app.py``: parse, produce every reading as the
   gateway does, wait for every delivery report, answer 202), in alternating rounds on the same
-  server, worker count and broker;
+  server, worker count and broker; with arrays, also the same readings as generic items to
+  ``/sensor/batch`` (dispatched by ``sensor_type``, the same GPS records published);
+- when the gateway has the shared state store (``LOOM_STATE_URL``) and ``redis-server`` is
+  installed: a second gateway using a ``redis-server`` of its own, in the same rounds;
 - the gateway with Kafka stubbed (diagnostic).
 
 Then counts the records in Kafka to show that every acknowledged reading landed. Prints
@@ -19,6 +22,7 @@ the ratios to the ceilings. Benchmarks are not tests: nothing here asserts a tim
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -116,6 +120,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-bare", action="store_true", help="leave out the bare ceiling and the Kafka-stubbed diagnostic"
     )
+    parser.add_argument(
+        "--no-store", action="store_true", help="leave out the gateway with the shared state store"
+    )
     arguments = parser.parse_args()
     if arguments.workers < 1 or arguments.rounds < 1 or arguments.duration < 1:
         parser.error("--workers, --rounds and --duration must be at least 1")
@@ -140,45 +147,52 @@ def main() -> None:
         }
         gps_topic = f"{prefix}device.sensor.gps.raw"
         minimal_topic = f"{prefix}bench.minimal.gps"
-        with _server(["-m", "loom_gateway", "serve"], environment, "/readyz") as gateway:
+        with contextlib.ExitStack() as servers:
+            gateway = servers.enter_context(_server(["-m", "loom_gateway", "serve"], environment, "/readyz"))
+            store = _store_gateway(servers, environment, arguments)
             _create_like(broker.bootstrap_servers, minimal_topic, gps_topic)
             minimal_environment = {
                 "LOOM_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
                 "LOOM_BENCH_MINIMAL_TOPIC": minimal_topic,
             }
-            with _granian(
-                "benchmarks.minimal_app:create_app", arguments.workers, minimal_environment, "/"
-            ) as minimal:
-                loads = [
-                    ("single", "single.lua", arguments.connections, 1),
-                    (
-                        f"arrays of {arguments.batch}",
-                        "batch.lua",
-                        arguments.batch_connections,
-                        arguments.batch,
-                    ),
-                ]
-                for label, script, connections, batch in loads:
-                    # Alternating rounds: the machine's drift (other tenants, the broker's
-                    # growing log) falls on both alike.
-                    rounds: dict[str, list[Phase]] = {GATEWAY: [], MINIMAL: []}
-                    for number in range(arguments.rounds):
-                        for kind, server in ((GATEWAY, gateway), (MINIMAL, minimal)):
-                            rounds[kind].append(
-                                _load(
-                                    wrk,
-                                    server,
-                                    f"{kind}, {label}",
-                                    script,
-                                    connections,
-                                    arguments.duration,
-                                    batch,
-                                    broker,
-                                    warmup=number == 0,
-                                )
+            minimal = servers.enter_context(
+                _granian("benchmarks.minimal_app:create_app", arguments.workers, minimal_environment, "/")
+            )
+            gateways = [(GATEWAY, gateway, GPS_PATH)] + ([(WITH_STORE, store, GPS_PATH)] if store else [])
+            loads = [
+                ("single", "single.lua", arguments.connections, 1, [*gateways, (MINIMAL, minimal, GPS_PATH)]),
+                (
+                    f"arrays of {arguments.batch}",
+                    "batch.lua",
+                    arguments.batch_connections,
+                    arguments.batch,
+                    [*gateways, (MINIMAL, minimal, GPS_PATH), (DISPATCHED, gateway, BATCH_PATH)],
+                ),
+            ]
+            for label, script, connections, batch, kinds in loads:
+                # Alternating rounds: the machine's drift (other tenants, the broker's
+                # growing log) falls on every row alike.
+                rounds: dict[str, list[Phase]] = {kind: [] for kind, _, _ in kinds}
+                for number in range(arguments.rounds):
+                    for kind, server, path in kinds:
+                        rounds[kind].append(
+                            _load(
+                                wrk,
+                                server,
+                                f"{kind}, {label}",
+                                _SCRIPTS.get(path, script),
+                                connections,
+                                arguments.duration,
+                                batch,
+                                broker,
+                                warmup=number == 0,
+                                path=path,
                             )
-                    results += [_combine(rounds[MINIMAL]), _combine(rounds[GATEWAY])]
-                soak = _soak(wrk, gateway, arguments) if arguments.soak else None
+                        )
+                results += [_combine(rounds[MINIMAL])] + [
+                    _combine(rounds[kind]) for kind, _, _ in kinds if kind != MINIMAL
+                ]
+            soak = _soak(wrk, gateway, arguments) if arguments.soak else None
         if not arguments.skip_bare:
             # Diagnostic: the same gateway with publishing stubbed, to split the gap to the ceiling
             # into "the gateway's own work" and "waiting for Kafka". Its readings never reach Kafka.
@@ -207,7 +221,39 @@ def main() -> None:
 BARE = "bare ceiling, single"
 MINIMAL = "acknowledged-minimal"
 GATEWAY = "gateway"
+WITH_STORE = "gateway + state store"
+DISPATCHED = "gateway /sensor/batch"
+"""Every row whose name starts with GATEWAY publishes to the gateway's GPS topic."""
 STUBBED = "diagnostic: Kafka stubbed, single"
+GPS_PATH = "/sensor/gps"
+BATCH_PATH = "/sensor/batch"
+_SCRIPTS = {BATCH_PATH: "sensor_batch.lua"}
+"""The wrk script of a path other than the GPS route (whose script depends on the load)."""
+
+
+def _store_gateway(
+    servers: contextlib.ExitStack, environment: dict[str, str], arguments: argparse.Namespace
+) -> Server | None:
+    """A second gateway with the shared state store on, using a ``redis-server`` of its own; None
+    when left out, when this gateway has no state store yet, or without ``redis-server``."""
+    from loom_gateway.settings import Settings
+
+    if arguments.no_store:
+        return None
+    if "state_url" not in Settings.model_fields:
+        print(
+            "this gateway has no shared state store (LOOM_STATE_URL): no row with the store", file=sys.stderr
+        )
+        return None
+    if shutil.which("redis-server") is None:
+        print("redis-server not found (apt-get install redis-server): no row with the store", file=sys.stderr)
+        return None
+    from tests.support.redis_server import RedisServer  # lands with the state store
+
+    redis = servers.enter_context(RedisServer())
+    return servers.enter_context(
+        _server(["-m", "loom_gateway", "serve"], {**environment, "LOOM_STATE_URL": redis.url}, "/readyz")
+    )
 
 
 def _granian(factory: str, workers: int, environment: dict[str, str], ready_path: str) -> Any:
@@ -314,12 +360,13 @@ def _load(
     broker: EmbeddedBroker,
     *,
     warmup: bool = True,
+    path: str = GPS_PATH,
 ) -> Phase:
-    warmed = _run_wrk(wrk, server, script, connections, 2, batch) if warmup else None
+    warmed = _run_wrk(wrk, server, script, connections, 2, batch, path) if warmup else None
     workers = server.workers()
     broker_pids = [broker.pid] if broker.pid is not None else []
     before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
-    stats = _run_wrk(wrk, server, script, connections, duration, batch)
+    stats = _run_wrk(wrk, server, script, connections, duration, batch, path)
     cpu_s = (_cpu_ticks(workers) - before) / CLOCK_TICKS
     broker_cpu_s = (_cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
     return Phase(
@@ -339,7 +386,7 @@ def _load(
 
 
 def _run_wrk(
-    wrk: str, server: Server, script: str, connections: int, duration: int, batch: int
+    wrk: str, server: Server, script: str, connections: int, duration: int, batch: int, path: str = GPS_PATH
 ) -> dict[str, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write((HERE / "wrk" / script).read_text() + REPORT_LUA)
@@ -353,7 +400,7 @@ def _run_wrk(
                 "-s",
                 lua.name,
                 "--latency",
-                f"http://127.0.0.1:{server.port}/sensor/gps",
+                f"http://127.0.0.1:{server.port}{path}",
             ],
             capture_output=True,
             text=True,
@@ -432,7 +479,17 @@ def _report(
             ratios = ", ".join(
                 f"{ours / theirs:.2f}" for ours, theirs in zip(phase.rounds, minimal.rounds, strict=True)
             )
-            print(f"{phase.name}: gateway ÷ acknowledged-minimal per round: {ratios}")
+            print(f"{phase.name}: ÷ acknowledged-minimal per round: {ratios}")
+    typed = next((p for p in results if p.name.startswith(f"{GATEWAY}, ") and p.batch > 1), None)
+    dispatched = next((p for p in results if p.name.startswith(DISPATCHED)), None)
+    if typed is not None and dispatched is not None:
+        ratios = ", ".join(
+            f"{ours / theirs:.2f}" for ours, theirs in zip(dispatched.rounds, typed.rounds, strict=True)
+        )
+        print(
+            f"{dispatched.name}: ÷ typed arrays of the same readings "
+            f"{dispatched.readings_per_s / typed.readings_per_s:.2f} (per round: {ratios})"
+        )
     acknowledged = _acknowledged(results, soak)
     verdict = "every acknowledged reading landed" if landed >= acknowledged else "READINGS MISSING"
     print(

@@ -13,7 +13,7 @@ from pydantic import MISSING, BaseModel
 
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType
-from loom_gateway.context import REQUEST_CONTEXT
+from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
 from loom_gateway.ingest.admission import DeviceRateLimiter
 from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages
@@ -212,15 +212,31 @@ class Settler:
         return item
 
 
+class _Stamp(NamedTuple):
+    """What every record of one request through one ingestor shares (built once per request)."""
+
+    received_at: str
+    context: RequestContext | None
+    suffix: bytes
+    """The server's fields and the closing brace, appended to each serialised reading."""
+    headers: list[tuple[str, str | bytes | None]]
+    """Every header but ``loom.message_id``: schema, version, content type, the trace's."""
+
+
 class Ingestor:
     """Turns request bodies for one data type into acknowledged records on its topic."""
 
     def __init__(self, data_type: DataType, settler: Settler) -> None:
         self.data_type = data_type
         self._settler = settler
-        self._schema_header = ("loom.schema", data_type.schema_id.encode())
-        # Versions of a data type share its topic: consumers tell them apart by this (or loom.schema).
-        self._version_header = ("loom.schema_version", str(data_type.version).encode())
+        self._topic = data_type.topic
+        self._key_field = data_type.key_field
+        self._headers: list[tuple[str, str | bytes | None]] = [
+            ("loom.schema", data_type.schema_id.encode()),
+            # Versions of a data type share its topic: consumers tell them apart by this (or loom.schema).
+            ("loom.schema_version", str(data_type.version).encode()),
+            _CONTENT_TYPE,
+        ]
         # Straight to pydantic-core's serializer: model_dump_json's argument handling cost a
         # measurable share of a batch; ``exclude`` only for models that declare server fields.
         self._to_json = data_type.model.__pydantic_serializer__.to_json
@@ -229,6 +245,7 @@ class Ingestor:
         # Stamped into the value when the schema declares it (every catalog reading does).
         version = str(data_type.version).encode()
         self._version_field = b',"schema_version":' + version if "schema_version" in server_fields else b""
+        self._stamp = _Stamp("", None, b"", [])
 
     def refused(self, error: LoomError) -> None:
         """Count a reading refused before it reached ``ingest`` (a bad WebSocket frame, say)."""
@@ -258,45 +275,54 @@ class Ingestor:
 
     def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
         """The record for a valid reading, with the server's fields set."""
+        stamp = self._stamp
+        context = REQUEST_CONTEXT.get()
+        if stamp.context is not context or stamp.received_at != received_at:
+            stamp = self._stamp = self._stamped(received_at, context)
         # Optional fields the client left out hold MISSING and are not serialised; what the
         # client sent (explicit nulls included) is published as sent. The server's fields are
         # appended to the serialised object: cheaper than setting them on the model.
         message_id = getattr(reading, "message_id", MISSING)
-        server_fields = b',"received_at":"' + received_at.encode() + b'"' + self._version_field
-        client_sent_id = message_id is not MISSING
         if message_id is MISSING:
             message_id = str(uuid.uuid4())
-            server_fields += b',"message_id":"' + message_id.encode() + b'"'
+            suffix = stamp.suffix[:-1] + b',"message_id":"' + message_id.encode() + b'"}'
+            client_sent_id = False
+        else:
+            suffix = stamp.suffix
+            client_sent_id = True
         dumped = self._to_json(reading, by_alias=True, exclude=self._exclude)
-        value = dumped[:-1] + (server_fields if dumped != b"{}" else server_fields[1:]) + b"}"
-        topic = self.data_type.topic
+        value = dumped[:-1] + suffix if dumped != b"{}" else b"{" + suffix[1:]
+        topic = self._topic
         if len(value) > topic.max_message_bytes:
             return ReadingTooLarge(
                 f"the reading is {len(value)} bytes; {topic.name} takes at most {topic.max_message_bytes}"
             )
-        device_id = str(getattr(reading, self.data_type.key_field))
+        device_id = str(getattr(reading, self._key_field))
         # A message id is its device's: another device's reading with the same id is its own reading.
         dedupe_key = (topic.name, device_id, message_id) if client_sent_id else None
-        headers: list[tuple[str, str | bytes | None]] = [
-            ("loom.message_id", message_id.encode()),
-            self._schema_header,
-            self._version_header,
-            _CONTENT_TYPE,
-        ]
-        context = REQUEST_CONTEXT.get()
-        if context is not None:
-            # The device's W3C trace continues in every record of its request; the log line
-            # names the request's (first) device and topic.
-            if context.trace_headers is not None:
-                headers += context.trace_headers
-            if context.device_id is None:
-                context.device_id, context.topic = device_id, topic.name
+        if context is not None and context.device_id is None:
+            # The log line names the request's (first) device and topic.
+            context.device_id, context.topic = device_id, topic.name
         trace_id = getattr(reading, "trace_id", None)
         return Prepared(
-            data_type=self.data_type,
-            record=Record(topic.name, device_id.encode(), value, headers),
-            device_id=device_id,
-            message_id=message_id,
-            trace_id=trace_id if isinstance(trace_id, str) else None,
-            dedupe_key=dedupe_key,
+            self.data_type,
+            Record(
+                topic.name,
+                device_id.encode(),
+                value,
+                [("loom.message_id", message_id.encode()), *stamp.headers],
+            ),
+            device_id,
+            message_id,
+            trace_id if isinstance(trace_id, str) else None,
+            dedupe_key,
         )
+
+    def _stamped(self, received_at: str, context: RequestContext | None) -> _Stamp:
+        """The parts of a record that are the same for every reading of this request."""
+        suffix = b',"received_at":"' + received_at.encode() + b'"' + self._version_field + b"}"
+        headers = self._headers
+        if context is not None and context.trace_headers is not None:
+            # The device's W3C trace continues in every record of its request.
+            headers = [*headers, *context.trace_headers]
+        return _Stamp(received_at, context, suffix, headers)

@@ -15,7 +15,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
 
-__all__ = ["Batch", "field_errors", "parse_array", "parse_body", "require_finite_numbers", "validate_item"]
+__all__ = [
+    "Batch",
+    "check_batch_size",
+    "field_errors",
+    "parse_array",
+    "parse_body",
+    "require_finite_numbers",
+    "validate_all",
+    "validate_item",
+]
 
 # Pydantic's error types, named by the JSON Schema keyword a schema author knows.
 _RULES = {
@@ -114,19 +123,31 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
             _raise_if_not_json(error)
             raise _invalid(data_type, error, prefix="") from None
         return Batch(is_array=False, items=(reading,))
-    try:
-        # The common case, every reading valid: one pass over the bytes, nothing parsed twice.
-        readings = _list_adapter(data_type.model).validate_json(body, strict=True)
-    except ValidationError:
-        readings = None
+    # The common case, every reading valid: one pass over the bytes, nothing parsed twice.
+    readings = validate_all(data_type, body)
     if readings is not None:
-        if len(readings) > data_type.max_batch_items:
-            raise _too_many(data_type, len(readings))
+        check_batch_size(data_type, len(readings))
         return Batch(is_array=True, items=readings)
     items = parse_array(data_type, body)
     return Batch(
         is_array=True, items=[validate_item(data_type, item, f"/{index}") for index, item in enumerate(items)]
     )
+
+
+def validate_all(data_type: DataType, array: bytes) -> list[BaseModel] | None:
+    """Every item of a JSON array, each a valid ``data_type`` reading, in one pass over the bytes
+    (strict, JSON mode); None when the array is not that, so that the caller validates item by
+    item to say which is wrong and why. No batch limit: the caller's to enforce."""
+    try:
+        return _list_adapter(data_type.model).validate_json(array, strict=True)
+    except ValidationError:
+        return None
+
+
+def check_batch_size(data_type: DataType, count: int) -> None:
+    """Refuse (413) more readings in one request than the data type takes."""
+    if count > data_type.max_batch_items:
+        raise _too_many(data_type, count)
 
 
 def parse_array(data_type: DataType, body: bytes) -> list[object]:
@@ -138,8 +159,7 @@ def parse_array(data_type: DataType, body: bytes) -> list[object]:
         raise MalformedBody(f"the body is not valid JSON: {error}") from None
     if not isinstance(items, list):
         raise MalformedBody("the body must be a JSON array of readings")
-    if len(items) > data_type.max_batch_items:
-        raise _too_many(data_type, len(items))
+    check_batch_size(data_type, len(items))
     return items
 
 

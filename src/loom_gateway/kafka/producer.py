@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -33,6 +34,10 @@ _POLL_INTERVAL_S = 0.1
 _REPORT_GRACE_S = 5.0
 # How often the requests still waiting are checked against that deadline.
 _SWEEP_INTERVAL_S = 0.5
+# produce()'s positional arguments are (topic, value, key, partition, callback, on_delivery,
+# timestamp, headers): -1 (RD_KAFKA_PARTITION_UA) lets the partitioner choose by key, and a
+# timestamp of 0 means now, as when they are left out.
+_ANY_PARTITION = -1
 
 
 class Publisher:
@@ -141,18 +146,31 @@ class Publisher:
             len(records),
             self._observe_delivery,
         )
-        lanes, codec_of, report = self._lanes, self._codec_of, group.report
+        report = group.report
+        produce_to: dict[str, Callable[..., None]] = {}
         for index, record in enumerate(records):
+            produce = produce_to.get(record.topic)
+            if produce is None:
+                produce = produce_to[record.topic] = self._lanes[
+                    self._codec_of[record.topic]
+                ].producer.produce
             # The group expects a report for every record from the start: a report may come
             # before produce() even returns, and the group is complete only when each record
-            # was reported or refused.
+            # was reported or refused. A callback per record: librdkafka fails records of one
+            # partition one by one (a message timeout fails those still queued, not the ones in
+            # flight), so one report cannot speak for others; and confluent-kafka takes the GIL
+            # for every report whether the record has a callback or not (measured: one callback
+            # per 100 records saved no CPU). Positional arguments: keyword parsing cost ~2 µs.
             try:
-                lanes[codec_of[record.topic]].producer.produce(
+                produce(
                     record.topic,
-                    value=record.value,
-                    key=record.key,
-                    headers=record.headers,
-                    on_delivery=partial(report, index),
+                    record.value,
+                    record.key,
+                    _ANY_PARTITION,
+                    partial(report, index),
+                    None,
+                    0,
+                    record.headers,
                 )
             except BufferError:
                 group.refused(index, Overloaded("the producer queue is full"))
@@ -161,8 +179,11 @@ class Publisher:
         try:
             await self._settled(group)
         finally:
-            if any(isinstance(outcome, BrokerUnavailable) for outcome in outcomes):
-                self._trouble = next(o.detail for o in outcomes if isinstance(o, BrokerUnavailable))
+            # Every record acknowledged is the common case: one C-level count, no generator.
+            if outcomes.count(None) != len(outcomes):
+                unavailable = next((o for o in outcomes if isinstance(o, BrokerUnavailable)), None)
+                if unavailable is not None:
+                    self._trouble = unavailable.detail
         if self._metrics is not None and records:
             self._metrics.delivered(records, outcomes)
         return outcomes
@@ -247,10 +268,11 @@ class _Finished:
 
 
 class _DeliveryGroup:
-    """The delivery reports of one ``publish`` call, counted down on the poll threads.
+    """The delivery reports of one ``publish`` call, counted on the poll threads.
 
-    No per-record bookkeeping beyond a counter: a lock is taken once per report (on the poll
-    thread, uncontended unless a refusal or a second producer's thread counts at the same time).
+    No lock: ``next()`` on an ``itertools.count`` is one C call, atomic under the GIL, so the
+    report or refusal that draws the last number is the one that completes the group, whichever
+    thread (a poll thread per producer, or the loop for a refusal) it runs on.
     """
 
     def __init__(
@@ -267,8 +289,8 @@ class _DeliveryGroup:
         self._observe = observe
         self._started = time.perf_counter()
         self._outcomes = outcomes
-        self._lock = threading.Lock()
-        self._pending = expected
+        self._expected = expected
+        self._counted = itertools.count(1)
         self._reported = bytearray(expected)
         """1 for each record reported or refused: which ones ``abandon`` fails."""
         self._abandoned = False
@@ -280,10 +302,7 @@ class _DeliveryGroup:
         """produce() refused the record (on the loop): no report will come for it."""
         self._outcomes[index] = error
         self._reported[index] = 1
-        with self._lock:
-            self._pending -= 1
-            finished = not self._pending
-        if finished and not self.done.done():
+        if next(self._counted) == self._expected and not self.done.done():
             # Every other record was reported already; we are on the loop.
             self.done.set_result(None)
 
@@ -292,19 +311,15 @@ class _DeliveryGroup:
         if error is not None and not self._abandoned:
             self._outcomes[index] = _classify(error)
         self._reported[index] = 1
-        with self._lock:
-            self._pending -= 1
-            finished = not self._pending and not self._abandoned
-        if finished:
+        if next(self._counted) == self._expected and not self._abandoned:
             if self._observe is not None:  # on the poll thread, off the event loop
                 self._observe(time.perf_counter() - self._started)
             self._finished.add(self.done)
 
     def abandon(self, error: LoomError) -> None:
         """Give up waiting (on the loop): every record without a report counts as failed."""
-        with self._lock:
-            self._abandoned = True
-            unreported = [index for index, reported in enumerate(self._reported) if not reported]
+        self._abandoned = True
+        unreported = [index for index, reported in enumerate(self._reported) if not reported]
         for index in unreported:  # a late report changes nothing now
             self._outcomes[index] = error
         if not self.done.done():

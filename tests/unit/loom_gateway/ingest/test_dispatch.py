@@ -382,6 +382,69 @@ def test_a_mixed_batchs_outcomes_line_up_with_its_items() -> None:
     ] == [(1.0, None, None), (1.0, None, None), (None, 1.0, 1.0), (1.0, 1.0, None)]
 
 
+# One pass per data type for a valid array, the same records as item by item.
+
+
+def every_kind_of_item() -> list[dict[str, Any]]:
+    """A valid item for every target (from its own route's body), a generic one, and items whose
+    envelope and payload overlap."""
+    items = []
+    for sensor_type, target in sorted(DISPATCH.targets.items()):
+        path = next(route.path for route in CATALOG.routes if route.data_type == target)
+        body = ROUTE_BODIES[path]()
+        payload = {key: value for key, value in body.items() if key not in ENVELOPE_KEYS}
+        sent = {key: value for key, value in body.items() if key in ENVELOPE_KEYS}
+        items.append({**sent, "sensor_type": sensor_type, "value": payload})
+    items += [
+        item("light", {"lux": 320.5}, unit="lx", accuracy=2.0),
+        item("temperature", {"temperature": 295.5, "unit": "kelvin"}, unit="celsius", accuracy=0.5),
+        item("gps", {"latitude": 52.3676, "longitude": 4.9041}, accuracy=3.0, unit="deg"),
+    ]
+    for index, reading in enumerate(items):
+        reading["message_id"] = str(uuid.UUID(int=index + 1))
+    return items
+
+
+def test_a_valid_array_is_validated_once_per_data_type_never_item_by_item(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from loom_gateway.ingest import dispatch as module
+
+    def item_by_item(*_: object, **__: object) -> None:
+        raise AssertionError("a valid array was validated item by item")
+
+    validated: list[str] = []
+    one_pass = module.validate_all
+    monkeypatch.setattr(module, "validate_item", item_by_item)
+    monkeypatch.setattr(
+        module,
+        "validate_all",
+        lambda data_type, array: validated.append(data_type.title) or one_pass(data_type, array),
+    )
+    publisher = FakePublisher()
+    items = every_kind_of_item()
+
+    result = dispatch(items, publisher)
+
+    assert [outcome.error for outcome in result.outcomes] == [None] * len(items)
+    assert sorted(validated) == sorted(
+        [GENERIC.title, *(target.title for target in DISPATCH.targets.values())]
+    )
+
+
+def test_a_valid_array_publishes_what_item_by_item_validation_publishes() -> None:
+    # One invalid item sends the whole array item by item: the valid ones must come out the same.
+    items = every_kind_of_item()
+    one_pass, by_item = FakePublisher(), FakePublisher()
+
+    valid = dispatch(items, one_pass)
+    mixed = dispatch([*items, item("temperature", {"temperature": "hot"})], by_item)
+
+    assert isinstance(mixed.outcomes[-1].error, InvalidReading)
+    assert valid.outcomes == mixed.outcomes[:-1]
+    assert by_item.records == one_pass.records
+
+
 def test_an_empty_array_is_an_empty_result() -> None:
     assert dispatch([], FakePublisher()) == Result(True, [])
 

@@ -482,6 +482,30 @@ def test_every_record_of_a_traced_request_carries_its_trace_and_the_context_lear
     assert (context.device_id, context.topic) == (DEVICE_ID, GPS_TOPIC)
 
 
+def test_requests_received_in_the_same_microsecond_each_carry_their_own_trace() -> None:
+    # What is built once per request (server fields, headers) must not leak into the next one,
+    # even with the same received_at (the clock is fixed here) and the same ingestor.
+    publisher = FakePublisher()
+    ingestor = Ingestor(DEVICE_SENSOR_GPS_V1, Settler(publisher, Metrics()))  # type: ignore[arg-type]
+    traces = [[("traceparent", f"00-{index:032x}-00f067aa0ba902b7-01".encode())] for index in (1, 2)]
+
+    async def requests() -> None:
+        for trace in [*traces, None]:
+            token = REQUEST_CONTEXT.set(RequestContext("req", trace) if trace else None)
+            try:
+                await ingestor.ingest(encode([{**gps(), "message_id": str(uuid.uuid4())} for _ in range(2)]))
+            finally:
+                REQUEST_CONTEXT.reset(token)
+
+    asyncio.run(requests())
+
+    traced = [
+        [value for name, value in record.headers if name == "traceparent"] for record in publisher.records
+    ]
+    assert traced == [[traces[0][0][1]]] * 2 + [[traces[1][0][1]]] * 2 + [[]] * 2
+    assert {published(record)["received_at"] for record in publisher.records} == {RECEIVED_AT}
+
+
 def test_no_trace_headers_without_a_traced_request() -> None:
     publisher = FakePublisher()
 

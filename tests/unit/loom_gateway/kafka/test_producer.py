@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import confluent_kafka
 import pytest
@@ -166,3 +167,48 @@ def test_a_request_whose_reports_never_come_is_failed_once_its_deadline_passes(
     assert isinstance(stuck[1], BrokerUnavailable)
     assert stuck[1].detail == "no delivery report from Kafka in time"
     assert left == 0
+
+
+class _FakeProducer:
+    """produce() as the Publisher calls it (positionally), refusing or acknowledging at once."""
+
+    def __init__(self, refuse: KafkaError | None) -> None:
+        self._refuse = refuse
+
+    def produce(self, topic: str, value: bytes, key: bytes, *rest: object) -> None:
+        partition, on_delivery, _alias, timestamp, headers = rest
+        assert (partition, timestamp, isinstance(headers, list)) == (-1, 0, True)
+        if self._refuse is not None:
+            raise confluent_kafka.KafkaException(self._refuse)
+        on_delivery(None, None)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "refusal", [None, KafkaError(KafkaError._TRANSPORT)], ids=["acknowledged", "refused"]
+)
+def test_a_record_kafka_could_not_take_is_remembered_as_trouble(refusal: KafkaError | None) -> None:
+    async def published() -> tuple[list[LoomError | None], str | None]:
+        publishing = Publisher(load_settings(), {}, 65_536)
+        await publishing.start()
+        publishing._codec_of = {"t": "zstd"}
+        publishing._lanes = {"zstd": SimpleNamespace(producer=_FakeProducer(refusal))}  # type: ignore[dict-item]
+        try:
+            waiting = asyncio.ensure_future(
+                publishing.publish([Record("t", b"k", b"v", []), Record("t", b"k", b"w", [])])
+            )
+            await asyncio.sleep(0)
+            for future in publishing._finished.take():  # what a poll thread would hand over
+                _settle_all([future])
+            return await asyncio.wait_for(waiting, timeout=5), publishing.trouble
+        finally:
+            publishing._lanes = {}
+            await publishing.close()
+
+    outcomes, trouble = asyncio.run(published())
+
+    if refusal is None:
+        assert (outcomes, trouble) == ([None, None], None)
+    else:
+        assert all(isinstance(outcome, BrokerUnavailable) for outcome in outcomes)
+        assert trouble is not None
+        assert trouble.startswith("Kafka did not acknowledge the record")

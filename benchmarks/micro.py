@@ -1,0 +1,167 @@
+"""Per-reading costs of the array path's pieces, each the minimum of several repeats.
+
+    python -m benchmarks.micro
+
+For A/B decisions on a shared machine, where whole-request CPU moves by ±15% between identical
+runs: the minimum of repeats of one piece at a time is steadier. Prints, per reading of an array
+of 100 GPS readings (and of the same readings as generic items of a ``/sensor/batch`` array):
+
+- the pieces of validation (``validation.validate_all``, the finite-number check, and for
+  ``/sensor/batch`` the generic array, the items rebuilt for their target and serialised);
+- ``Ingestor.prepare`` (the record: value, key, headers), inside a request context with a trace;
+- ``Publisher.publish`` of 100 records against librdkafka's mock cluster (no broker process:
+  ``test.mock.num.brokers``), CPU of the calling thread and of the whole process;
+- the delivery reports: 100 records produced with a callback each, or one callback for the
+  last of them (what one report per request and partition would save), against the same mock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import gc
+import threading
+import time
+import timeit
+from collections.abc import Callable
+
+import confluent_kafka
+import pydantic_core
+
+from loom_catalog import CATALOG
+from loom_gateway.context import REQUEST_CONTEXT, RequestContext
+from loom_gateway.ingest.service import Ingestor, received_now
+from loom_gateway.ingest.validation import require_finite_numbers, validate_all
+from loom_gateway.kafka.producer import Publisher
+from loom_gateway.kafka.records import Record
+from loom_gateway.settings import Settings
+
+_BATCH = 100
+_ENVELOPE = (
+    '"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
+    '"message_id":"0b8e6a52-0000-4000-8000-%012x","trace_id":null,'
+    '"services_encountered":["mobile-client"],"content_hash":null'
+)
+_GPS = '"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0'
+_TRACE = [("traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+_MOCK = {"test.mock.num.brokers": 1}
+
+
+def main() -> None:
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)  # as the gateway runs (app.py)
+    dispatch = next(dispatch for dispatch in CATALOG.dispatches if dispatch.path == "/sensor/batch")
+    gps, generic = dispatch.targets["gps"], dispatch.data_type
+    typed = _array("{" + _ENVELOPE + "," + _GPS + "}")
+    generic_body = _array("{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}")
+    readings = validate_all(gps, typed) or []
+    items = [{**pydantic_core.from_json(typed)[0]} for _ in range(_BATCH)]
+
+    print(f"per reading of an array of {_BATCH} GPS readings, minimum of repeats:")
+    _time("finite-number check, typed array", lambda: require_finite_numbers(typed))
+    _time("validate_all, typed array (GPS)", lambda: validate_all(gps, typed))
+    _time("finite-number check, /sensor/batch array", lambda: require_finite_numbers(generic_body))
+    _time("validate_all, /sensor/batch array (generic)", lambda: validate_all(generic, generic_body))
+    _time("to_json of the items rebuilt for GPS", lambda: pydantic_core.to_json(items))
+    ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare() needs no settler
+
+    def prepare() -> object:
+        REQUEST_CONTEXT.set(RequestContext("bench", list(_TRACE), "trace"))
+        received_at = received_now()
+        return [ingestor.prepare(reading, received_at) for reading in readings]
+
+    _time("Ingestor.prepare", prepare)
+    asyncio.run(_publish(gps.topic.name))
+    _delivery_reports()
+
+
+def _array(item: str) -> bytes:
+    return ("[" + ",".join(item % (number % 64, number) for number in range(_BATCH)) + "]").encode()
+
+
+def _time(label: str, piece: Callable[[], object], number: int = 100) -> None:
+    best = min(timeit.repeat(piece, number=number, repeat=9)) / number / _BATCH
+    print(f"  {label:55} {best * 1e6:6.2f} µs")
+
+
+async def _publish(topic: str) -> None:
+    settings = Settings(kafka_bootstrap_servers="127.0.0.1:9", kafka_client_config=_MOCK)
+    publisher = Publisher(settings, {topic: "zstd"}, 1_000_000)
+    await publisher.start()
+    try:
+        value = b"{" + (_ENVELOPE % (1, 1)).encode() + b"," + _GPS.encode() + b"}"
+        records = [
+            Record(topic, b"bench-%d" % (n % 64), value, [("loom.message_id", b"%d" % n), *_TRACE])
+            for n in range(_BATCH)
+        ]
+        for _ in range(20):  # warm-up: connections, the idempotent producer's id
+            await publisher.publish(records)
+        loop_s = process_s = float("inf")
+        for _ in range(9):
+            loop, process = time.thread_time(), time.process_time()
+            await asyncio.gather(*(publisher.publish(records) for _ in range(16)))
+            loop_s = min(loop_s, time.thread_time() - loop)
+            process_s = min(process_s, time.process_time() - process)
+        records_sent = 16 * _BATCH
+        print(
+            f"  {'Publisher.publish (mock cluster), loop thread / process':55} "
+            f"{loop_s / records_sent * 1e6:6.2f} / {process_s / records_sent * 1e6:.2f} µs"
+        )
+    finally:
+        await publisher.close()
+
+
+def _delivery_reports() -> None:
+    producer = confluent_kafka.Producer(
+        {**_MOCK, "enable.idempotence": True, "acks": "all", "linger.ms": 1, "compression.type": "zstd"}
+    )
+    stopping = threading.Event()
+
+    def poll() -> None:  # as the gateway's lane: reports served on their own thread
+        while not stopping.is_set():
+            producer.poll(0.1)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+
+    def report(_index: int, _error: object, _message: object) -> None:
+        pass
+
+    def last(_error: object, _message: object) -> None:
+        pass
+
+    value, headers = b"x" * 330, [("loom.message_id", b"0b8e6a52-3c1f-4d7e-9a2b-5f4c8d1e7a63"), *_TRACE]
+    producer.produce("warm-up", value)
+    producer.flush(10)
+    requests = 20
+
+    def every_record() -> None:
+        for _ in range(requests):
+            for index in range(_BATCH):
+                callback = functools.partial(report, index)
+                producer.produce("t", value, b"k%d" % index, -1, callback, None, 0, headers)
+        producer.flush(10)
+
+    def one_per_request() -> None:
+        for _ in range(requests):
+            for index in range(_BATCH):
+                callback = last if index == _BATCH - 1 else None
+                producer.produce("t", value, b"k%d" % index, -1, callback, None, 0, headers)
+        producer.flush(10)
+
+    try:
+        for label, run in (("a callback per record", every_record), ("one per 100 records", one_per_request)):
+            best = float("inf")
+            for _ in range(9):
+                started = time.process_time()
+                run()
+                best = min(best, time.process_time() - started)
+            line = f"produce + delivery reports, {label}, process"
+            print(f"  {line:55} {best / requests / _BATCH * 1e6:6.2f} µs")
+    finally:
+        stopping.set()
+        poller.join()
+
+
+if __name__ == "__main__":
+    main()
