@@ -43,14 +43,18 @@ def read_topic(
         }
     )
     try:
-        metadata = consumer.list_topics(topic, timeout=10)
-        partitions = sorted(metadata.topics[topic].partitions)
+        deadline = time.monotonic() + timeout_s
+        # A topic its writer has not created yet (a dead-letter topic, made on first produce) has no
+        # partitions: when records are expected, ask again until it has, or nothing would be assigned.
+        partitions = sorted(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
+        while not partitions and expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+            partitions = sorted(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
         consumer.assign(
             [confluent_kafka.TopicPartition(topic, p, confluent_kafka.OFFSET_BEGINNING) for p in partitions]
         )
         records: list[ConsumedRecord] = []
         at_end: set[int] = set()
-        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if len(at_end) == len(partitions) and (expected is None or len(records) >= expected):
                 break
