@@ -180,7 +180,7 @@ def main() -> None:
                                 wrk,
                                 server,
                                 f"{kind}, {label}",
-                                _SCRIPTS.get(path, script),
+                                script,
                                 connections,
                                 arguments.duration,
                                 batch,
@@ -227,8 +227,6 @@ DISPATCHED = "gateway /sensor/batch"
 STUBBED = "diagnostic: Kafka stubbed, single"
 GPS_PATH = "/sensor/gps"
 BATCH_PATH = "/sensor/batch"
-_SCRIPTS = {BATCH_PATH: "sensor_batch.lua"}
-"""The wrk script of a path other than the GPS route (whose script depends on the load)."""
 
 
 def _store_gateway(
@@ -405,7 +403,13 @@ def _run_wrk(
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "LOOM_BENCH_BATCH": str(batch), "LOOM_BENCH_RUN": uuid.uuid4().hex[:8]},
+            env={
+                **os.environ,
+                "LOOM_BENCH_BATCH": str(batch),
+                "LOOM_BENCH_RUN": uuid.uuid4().hex[:8],
+                # /sensor/batch takes the same readings as generic items (batch.lua says how).
+                "LOOM_BENCH_GENERIC": "1" if path == BATCH_PATH else "0",
+            },
         )
     finally:
         os.unlink(lua.name)

@@ -1,10 +1,17 @@
--- A JSON array of BATCH GPS readings per request, each with its own message_id.
+-- A JSON array of BATCH GPS readings per request, each with its own message_id. With
+-- LOOM_BENCH_GENERIC=1, the same readings as generic items for POST /sensor/batch (sensor_type
+-- "gps", the GPS fields in value), so the gateway publishes the same records.
 local BATCH = tonumber(os.getenv("LOOM_BENCH_BATCH") or "100")
 local counter = 0
 local thread_id = 0
-local template = '{"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
+local envelope = '{"device_id":"bench-%d","recorded_at":"2025-07-08T16:53:08.123456","timestamp":null,'
   .. '"message_id":"%08x-%04x-4000-8000-%012x","trace_id":null,"services_encountered":["mobile-client"],'
-  .. '"content_hash":null,"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0}'
+  .. '"content_hash":null,'
+local gps = '"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0'
+local template = envelope .. gps .. '}'
+if os.getenv("LOOM_BENCH_GENERIC") == "1" then
+  template = envelope .. '"sensor_type":"gps","value":{' .. gps .. '}}'
+end
 
 -- Every wrk run has its own LOOM_BENCH_RUN (8 hex digits), every thread its own number: ids
 -- never repeat across runs, or the gateway would rightly take them for retries.

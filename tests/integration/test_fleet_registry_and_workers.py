@@ -30,6 +30,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from loom_catalog.catalog import DEVICE_SENSOR_GPS_V1
+from tests.support import mobile_bodies
 from tests.support.haproxy import HAProxy, running_haproxy
 from tests.support.mobile_bodies import device_registration
 from tests.support.serve_server import ServeServer, running_serve
@@ -92,17 +93,8 @@ def scrape(server: ServeServer) -> Scrape:
 
 
 def gps(device_id: str) -> dict[str, Any]:
-    return {
-        "device_id": device_id,
-        "recorded_at": "2025-07-08T16:53:08.123456",
-        "timestamp": None,
-        "message_id": str(uuid.uuid4()),
-        "trace_id": None,
-        "services_encountered": ["mobile-client"],
-        "content_hash": "abc123",
-        "latitude": 52.3676,
-        "longitude": 4.9041,
-    }
+    """The mobile client's GPS body, for ``device_id``, with a message_id of its own."""
+    return {**mobile_bodies.gps(), "device_id": device_id, "message_id": str(uuid.uuid4())}
 
 
 def milliseconds(durations: list[float]) -> str:
