@@ -80,6 +80,8 @@ class Phase:
     """Readings acknowledged during the 2 s warm-up (they land in Kafka too)."""
     rounds: list[float] = field(default_factory=list)
     """Readings/s of each round, when the row combines alternating rounds."""
+    store_calls: int = 0
+    """Script calls the gateway made to its shared state store (0: it has none, or never used it)."""
 
     @property
     def requests_per_s(self) -> float:
@@ -249,9 +251,11 @@ def _store_gateway(
     from tests.support.redis_server import RedisServer  # lands with the state store
 
     redis = servers.enter_context(RedisServer())
-    return servers.enter_context(
+    server = servers.enter_context(
         _server(["-m", "loom_gateway", "serve"], {**environment, "LOOM_STATE_URL": redis.url}, "/readyz")
     )
+    server.state_store_port = redis.port
+    return server
 
 
 def _granian(factory: str, workers: int, environment: dict[str, str], ready_path: str) -> Any:
@@ -300,6 +304,7 @@ def _combine(rounds: list[Phase]) -> Phase:
         peak_rss_mb=[max(values) for values in zip(*(phase.peak_rss_mb for phase in rounds), strict=True)],
         warmup_acknowledged=sum(phase.warmup_acknowledged for phase in rounds),
         rounds=[phase.readings_per_s for phase in rounds],
+        store_calls=sum(phase.store_calls for phase in rounds),
     )
 
 
@@ -308,6 +313,8 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     ready_s: float = 0.0
+    state_store_port: int | None = None
+    """The port of the gateway's own ``redis-server``, when it has a state store."""
 
     def workers(self) -> list[int]:
         return _children(self.process.pid)
@@ -364,9 +371,11 @@ def _load(
     workers = server.workers()
     broker_pids = [broker.pid] if broker.pid is not None else []
     before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
+    calls_before = _script_calls(server)
     stats = _run_wrk(wrk, server, script, connections, duration, batch, path)
     cpu_s = (_cpu_ticks(workers) - before) / CLOCK_TICKS
     broker_cpu_s = (_cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
+    store_calls = _script_calls(server) - calls_before
     return Phase(
         name=name,
         batch=batch,
@@ -380,7 +389,18 @@ def _load(
         broker_cpu_s=broker_cpu_s,
         peak_rss_mb=[_status_kb(pid, "VmHWM") / 1024 for pid in workers],
         warmup_acknowledged=0 if warmed is None else (warmed["requests"] - warmed["non2xx"]) * batch,
+        store_calls=store_calls,
     )
+
+
+def _script_calls(server: Server) -> int:
+    """The script calls its state store has answered so far (its commandstats), or 0 without one."""
+    if server.state_store_port is None:
+        return 0
+    import redis
+
+    stats = redis.Redis(port=server.state_store_port).info("commandstats")
+    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
 
 
 def _run_wrk(
@@ -494,6 +514,12 @@ def _report(
             f"{dispatched.name}: ÷ typed arrays of the same readings "
             f"{dispatched.readings_per_s / typed.readings_per_s:.2f} (per round: {ratios})"
         )
+    for phase in results:
+        if phase.name.startswith(WITH_STORE):
+            # Zero would mean a gateway deciding from memory (a store it cannot reach): not this row.
+            per_request = phase.store_calls / max(phase.requests, 1)
+            unused = "" if phase.store_calls else " — THE STORE WAS NOT USED"
+            print(f"{phase.name}: {per_request:.2f} state-store calls per request{unused}")
     acknowledged = _acknowledged(results, soak)
     verdict = "every acknowledged reading landed" if landed >= acknowledged else "READINGS MISSING"
     print(

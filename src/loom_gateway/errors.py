@@ -77,6 +77,10 @@ class StateUnavailable(LoomError):
     retry_after = 1
 
 
+class StateServerError(StateUnavailable):
+    """The state store answered a command with an error reply (NOSCRIPT, WRONGPASS, OOM…)."""
+
+
 class TopicBootstrapError(LoomError):
     """A catalog topic could not be created or inspected."""
 

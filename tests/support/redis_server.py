@@ -19,13 +19,15 @@ __all__ = ["RedisServer"]
 
 
 class RedisServer:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, password: str | None = None) -> None:
         self.port = port or free_port()
+        self.password = password
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        credentials = f":{self.password}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
 
     def start(self, within_s: float = 10.0) -> None:
         binary = shutil.which("redis-server")
@@ -33,7 +35,11 @@ class RedisServer:
             raise AssertionError("no redis-server: apt-get install -y redis-server (nox -s tests does)")
         self._log = tempfile.TemporaryFile(prefix="loom-redis-")  # noqa: SIM115 (closed in stop())
         self._process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                binary,
+                *("--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+                *(("--requirepass", self.password) if self.password else ()),
+            ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -56,6 +62,15 @@ class RedisServer:
             process.send_signal(signal.SIGKILL)
             process.wait()
             self._log.close()
+
+    def pause(self) -> None:
+        """SIGSTOP: connections stay open and nothing is answered (a store that hangs)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -6,11 +6,12 @@ and the calls of concurrent requests are coalesced: while one call is on the wir
 arrive meanwhile wait for the next, which carries all of them. A request therefore waits for at most one
 round trip (two under load: the one on the wire, then its own), and the store sees one call per round
 trip per worker, however many requests and readings are behind it. What Kafka then said about the claims
-rides along with the next call (or one of its own when no request comes), so the request never waits
-for it.
+rides along with the next call (or, SETTLE_DELAY_S later with no request, one of its own), so the request
+never waits for it.
 
-**Client: redis-py 8.2 with hiredis**, chosen by measurement (asyncio + uvloop, one ``redis-server``
-7.0.15 on loopback, the script admitting one reading, 2 shared cores, best of two runs each):
+**Client: hiredis over one asyncio connection** (``state/connection.py``), chosen by measurement.
+Against one ``redis-server`` 7.0.15 on loopback, 2 shared cores, the script admitting one reading,
+first as libraries (asyncio + uvloop, best of two runs each):
 
 =======================  =================  ==============================  ========================
 client                   sequential p50     16 concurrent, one claim each   16 claims in one call
@@ -20,37 +21,39 @@ valkey-glide 2.6         174 µs             13,800 calls/s, 79 µs CPU/call  13
 coredis 6.9              302 µs              6,500 calls/s, 137 µs CPU/call 167 µs CPU/call
 =======================  =================  ==============================  ========================
 
-glide's Rust core takes more independent calls per second, but the gateway does not make independent
-calls: coalesced, a call carries every request that arrived during the previous one, and sixteen claims
-cost about 10 µs of client CPU each with any of the three. What is left decides: redis-py answers a
-single call as fast as any, parses ``redis://`` and ``rediss://`` URLs (password, database, TLS) itself,
-retries a dropped connection and reloads a script the server forgot after a restart, and brings no
-runtime threads of its own to compete for the workers' cores (glide's Tokio threads do). coredis was
-slowest at every shape.
-
-What the store costs a worker, in-process (the ingestion service with a publisher that answers at once,
-16 requests at a time, retries and a rate limit on, the same shared machine): single readings 82-91 µs
-of CPU per request against 44-52 µs deciding in memory; arrays of 100, about 2-7 µs more per reading.
-``nox -s bench`` measures it in the real server against Kafka.
+redis-py came first (it answers a single call as fast as any, parses every URL form, brings no
+threads of its own to compete for the workers' cores, as glide's Tokio runtime does; coredis was
+slowest at every shape). Then, in the server under wrk (2 workers, single readings, 16
+connections), the store cost each request 240 µs of worker CPU with redis-py (0.60 x the
+acknowledged-minimal app against 0.90 x without the store), about one script call per request.
+Its asyncio path is most of that: one EVALSHA after another, process CPU per call, uvloop: redis-py's
+``Script`` 122 µs, redis-py's connection object driven directly 87 µs, hiredis's packer and parser on
+an ``asyncio.Protocol`` 45 µs (a blocking socket: 17 µs). So the hot path talks hiredis on a
+connection of its own, and outcomes wait up to SETTLE_DELAY_S to ride along with an admission instead
+of taking a call of their own (0.57 calls per request under that load, from 1.0): 65 µs per request
+in all, 0.77 x. redis-py still parses the URL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-
-from loom_gateway.errors import StateUnavailable
+from loom_gateway.errors import StateServerError, StateUnavailable
 from loom_gateway.state._scripts import SCRIPT
+from loom_gateway.state.connection import RespConnection
 
-__all__ = ["StateStore"]
+__all__ = ["SETTLE_DELAY_S", "StateStore"]
+
+SETTLE_DELAY_S = 0.05
+"""How long what Kafka said about claims may wait for an admission to ride along with, before it gets a
+call of its own: under load it always rides along (one call per round trip, not two); a retry of a
+reading that is acknowledged but not settled yet waits that much longer for its answer."""
+_SCRIPT_SHA = hashlib.sha1(SCRIPT.encode()).hexdigest()  # the name the server knows it by
 
 
 @dataclass(slots=True)
@@ -115,9 +118,10 @@ class StateStore:
         self._window_ms = window_ms
         # Whose claim an entry is: this process's, so that it releases only its own.
         self._token = uuid.uuid4().hex
-        self._client: Redis | None = None
+        self._connection: RespConnection | None = None
         self._admitting: _AdmitBatch | None = None
         self._settling: list[tuple[str, bool]] = []
+        self._settle_timer: asyncio.TimerHandle | None = None
         self._sender: asyncio.Task[None] | None = None
         self._on_error = on_error
 
@@ -131,26 +135,23 @@ class StateStore:
         return self._in_flight_ttl_ms / 1000
 
     async def open(self) -> None:
-        # One immediate retry: the first command on a connection the server dropped (a restart) fails
-        # once and reconnects; no backoff, since a request is waiting and memory is the fallback.
-        client = Redis.from_url(
-            self._url,
-            socket_timeout=self._timeout_s,
-            socket_connect_timeout=self._timeout_s,
-            retry=Retry(NoBackoff(), 1),
-            client_name="loom-gateway",
-        )
-        self._client = client
-        self._script = client.register_script(SCRIPT)
+        self._connection = RespConnection(self._url, timeout_s=self._timeout_s, client_name="loom-gateway")
 
     async def close(self) -> None:
         """Send what is still to be settled, then disconnect."""
-        if self._sender is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._sender), self._timeout_s * 2)
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        # Twice: the answers to the call on the wire may release claims of requests that are gone.
+        for _ in range(2):
+            if self._settling:
+                self._send_soon()
+            if self._sender is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(self._sender), self._timeout_s * 2)
+        if self._settle_timer is not None:
+            self._settle_timer.cancel()
+            self._settle_timer = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     async def admit(self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]) -> list[int]:
         """Per reading (its device's rate key and its idempotency key, either None): 0 publish it, 1
@@ -164,17 +165,24 @@ class StateStore:
 
     def settle(self, outcomes: Sequence[tuple[str, bool]]) -> None:
         """Claims' outcomes (key, acknowledged): kept for the window, or released. Sent without waiting,
-        with the next admission."""
+        with the next admission, or on their own after SETTLE_DELAY_S."""
         self._settling += outcomes
-        self._send_soon()
+        if self._settle_timer is None and (self._sender is None or self._sender.done()):
+            self._settle_timer = asyncio.get_running_loop().call_later(SETTLE_DELAY_S, self._send_soon)
 
     def _send_soon(self) -> None:
+        if self._settle_timer is not None:
+            self._settle_timer.cancel()
+            self._settle_timer = None
         if self._sender is None or self._sender.done():
             self._sender = asyncio.create_task(self._send(), name="state-store")
 
     async def _send(self) -> None:
-        """While there is something to send: one call for all of it, then the next for what came meanwhile."""
-        while self._admitting is not None or self._settling:
+        """While there are admissions to send: one call for all of them and what is to be settled, then
+        the next for what came meanwhile."""
+        first = True
+        while self._admitting is not None or (first and self._settling):
+            first = False
             batch, self._admitting = self._admitting, None
             settling, self._settling = self._settling, []
             keys = batch.keys if batch is not None else []
@@ -188,8 +196,8 @@ class StateStore:
                 " ".join(batch.pairs) if batch is not None else "",
             )
             try:
-                answers = await self._script(keys=[*keys, *(key for key, _ in settling)], args=args)
-            except (RedisError, OSError) as error:
+                answers = await self._evaluate([*keys, *(key for key, _ in settling)], args)
+            except StateUnavailable as error:
                 if settling:
                     # Those claims then expire on their own after the in-flight ttl.
                     self._on_error("settle", error)
@@ -201,6 +209,26 @@ class StateStore:
                 continue
             if batch is not None:
                 self._answer(batch, answers)
+        if self._settling and self._settle_timer is None:
+            # Settled while the last call was on the wire, with no admission after it to ride along.
+            self._settle_timer = asyncio.get_running_loop().call_later(SETTLE_DELAY_S, self._send_soon)
+
+    async def _evaluate(self, keys: list[str], args: tuple[object, ...]) -> list[int]:
+        """The script, by its digest; loaded first when the server does not know it (a restarted server
+        forgets its scripts; NOSCRIPT means it ran nothing, so sending it again is safe)."""
+        connection = self._open_connection()
+        try:
+            return await connection.call("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)  # type: ignore[no-any-return]
+        except StateServerError as error:
+            if not str(error).startswith("NOSCRIPT"):
+                raise
+        await connection.call("SCRIPT", "LOAD", SCRIPT)
+        return await connection.call("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)  # type: ignore[no-any-return]
+
+    def _open_connection(self) -> RespConnection:
+        if self._connection is None:
+            raise StateUnavailable("the state store is not open")
+        return self._connection
 
     def _answer(self, batch: _AdmitBatch, answers: Sequence[int]) -> None:
         released: list[tuple[str, bool]] = []
@@ -221,19 +249,10 @@ class StateStore:
 
     async def ping(self) -> None:
         """Raises StateUnavailable when the store does not answer."""
-        if self._client is None:
-            raise StateUnavailable("the state store is not open")
-        try:
-            await self._client.ping()
-        except (RedisError, OSError) as error:
-            raise StateUnavailable(f"the state store did not answer: {error}") from error
+        await self._open_connection().call("PING")
 
     async def outcome(self, key: str) -> bytes | None:
         """An idempotency entry's value: ACKNOWLEDGED, a claimant's token, or None (none, or released)."""
-        if self._client is None:
-            raise StateUnavailable("the state store is not open")
-        try:
-            value = await self._client.get(key)
-        except (RedisError, OSError) as error:
-            raise StateUnavailable(f"the state store did not answer: {error}") from error
-        return value.encode() if isinstance(value, str) else value
+        value = await self._open_connection().call("GET", key)
+        assert value is None or isinstance(value, bytes)
+        return value

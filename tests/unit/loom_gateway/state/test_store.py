@@ -10,7 +10,7 @@ from typing import TypeVar
 import pytest
 import redis
 
-from loom_gateway.state.store import StateStore
+from loom_gateway.state.store import SETTLE_DELAY_S, StateStore
 from tests.support.redis_server import RedisServer
 
 T = TypeVar("T")
@@ -155,3 +155,40 @@ def test_what_a_request_that_is_gone_claimed_is_released(state_store: RedisServe
         return await other.admit([None], [key])
 
     assert run(leaving, other, scenario=scenario) == [PUBLISH]
+
+
+def test_a_store_that_forgot_the_script_is_given_it_again(state_store: RedisServer) -> None:
+    worker = store(state_store)
+    key = fresh("claim")
+
+    async def scenario() -> list[int]:
+        await worker.admit([None], [fresh("warm")])  # the script is loaded
+        redis.Redis(port=state_store.port).script_flush()  # as a restarted server has forgotten it
+        return await worker.admit([None], [key])
+
+    assert run(worker, scenario=scenario) == [PUBLISH]
+    assert redis.Redis(port=state_store.port).get(key) == worker.token.encode()
+
+
+def test_outcomes_ride_along_with_the_next_admission_or_go_on_their_own_after_a_delay(
+    state_store: RedisServer,
+) -> None:
+    worker = store(state_store)
+    along, alone = fresh("along"), fresh("alone")
+
+    async def scenario() -> tuple[int, bytes | None, bytes | None]:
+        await worker.admit([None, None], [along, alone])
+        calls_before = _script_calls(state_store)
+        worker.settle([(along, True)])
+        await worker.admit([None], [fresh("next")])  # carries the outcome: one call for both
+        calls = _script_calls(state_store) - calls_before
+        worker.settle([(alone, True)])  # no admission follows
+        not_yet = await worker.outcome(alone)
+        await asyncio.sleep(SETTLE_DELAY_S * 4)
+        return calls, not_yet, await worker.outcome(alone)
+
+    calls, not_yet, later = run(worker, scenario=scenario)
+
+    assert calls == 1
+    assert not_yet == worker.token.encode()  # still in flight: waiting for company
+    assert later == b"a"  # acknowledged, on its own call
