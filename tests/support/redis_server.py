@@ -19,15 +19,19 @@ __all__ = ["RedisServer"]
 
 
 class RedisServer:
-    def __init__(self, port: int | None = None, *, password: str | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, *, password: str | None = None, tls: tuple[str, str] | None = None
+    ) -> None:
+        """``tls``: (certificate file, key file) to listen with TLS only (``rediss://``)."""
         self.port = port or free_port()
         self.password = password
+        self.tls = tls
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         credentials = f":{self.password}@" if self.password else ""
-        return f"redis://{credentials}127.0.0.1:{self.port}/0"
+        return f"{'rediss' if self.tls else 'redis'}://{credentials}127.0.0.1:{self.port}/0"
 
     def start(self, within_s: float = 10.0) -> None:
         binary = shutil.which("redis-server")
@@ -37,8 +41,9 @@ class RedisServer:
         self._process = subprocess.Popen(
             [
                 binary,
-                *("--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+                *("--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
                 *(("--requirepass", self.password) if self.password else ()),
+                *self._listening(),
             ],
             stdout=self._log,
             stderr=subprocess.STDOUT,
@@ -62,6 +67,14 @@ class RedisServer:
             process.send_signal(signal.SIGKILL)
             process.wait()
             self._log.close()
+
+    def _listening(self) -> tuple[str, ...]:
+        if self.tls is None:
+            return ("--port", str(self.port))
+        certificate, key = self.tls
+        # Port 0: no plain listener at all.
+        tls_only = ("--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no")
+        return (*tls_only, "--tls-cert-file", certificate, "--tls-key-file", key)
 
     def pause(self) -> None:
         """SIGSTOP: connections stay open and nothing is answered (a store that hangs)."""

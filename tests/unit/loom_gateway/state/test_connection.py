@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import trustme
 
 from loom_gateway.errors import StateServerError, StateUnavailable
 from loom_gateway.state.connection import RespConnection
@@ -95,3 +97,20 @@ def test_a_restarted_store_is_reconnected_to() -> None:
             return await connection.call("PING")
 
         assert run(connection, scenario) == b"PONG"
+
+
+def test_rediss_verifies_the_server_against_the_given_authority(tmp_path: Path) -> None:
+    authority = trustme.CA()
+    certificate = authority.issue_cert("127.0.0.1")
+    certificate.private_key_and_cert_chain_pem.write_to_path(tmp_path / "server.pem")
+    certificate.private_key_pem.write_to_path(tmp_path / "server.key")
+    authority.cert_pem.write_to_path(tmp_path / "ca.pem")
+    with RedisServer(tls=(str(tmp_path / "server.pem"), str(tmp_path / "server.key"))) as server:
+        trusting = RespConnection(
+            f"{server.url}?ssl_ca_certs={tmp_path / 'ca.pem'}", timeout_s=2, client_name="t"
+        )
+        assert run(trusting, lambda: trusting.call("PING")) == b"PONG"
+        # The system's authorities do not know this one: no connection, and a sentence saying why.
+        doubting = RespConnection(server.url, timeout_s=2, client_name="t")
+        with pytest.raises(StateUnavailable, match="certificate verify failed"):
+            run(doubting, lambda: doubting.call("PING"))
