@@ -30,6 +30,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import uvloop
+
 # Before prometheus_client is imported: the metrics in multiprocess mode, as with 2 workers.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="loom-bench-metrics-"))
 
@@ -79,7 +81,8 @@ def main() -> None:
         parser.error("--store is the gateway's")
     if arguments.route == "batch" and (arguments.app != "gateway" or arguments.batch < 2):
         parser.error("--route batch takes arrays (--batch 2 or more) and only the gateway serves it")
-    asyncio.run(_run(arguments))
+    # The loop granian's workers run on (uvloop, a dependency), so that figures compare with the server's.
+    uvloop.run(_run(arguments))
 
 
 async def _run(arguments: argparse.Namespace) -> None:
