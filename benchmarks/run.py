@@ -45,6 +45,7 @@ import confluent_kafka.admin
 
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 from tests.support.kafka import read_topic
+from tests.support.redis_server import RedisServer
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -248,13 +249,11 @@ def _store_gateway(
     if shutil.which("redis-server") is None:
         print("redis-server not found (apt-get install redis-server): no row with the store", file=sys.stderr)
         return None
-    from tests.support.redis_server import RedisServer  # lands with the state store
-
     redis = servers.enter_context(RedisServer())
     server = servers.enter_context(
         _server(["-m", "loom_gateway", "serve"], {**environment, "LOOM_STATE_URL": redis.url}, "/readyz")
     )
-    server.state_store_port = redis.port
+    server.state_store = redis
     return server
 
 
@@ -313,8 +312,8 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     ready_s: float = 0.0
-    state_store_port: int | None = None
-    """The port of the gateway's own ``redis-server``, when it has a state store."""
+    state_store: RedisServer | None = None
+    """The gateway's own ``redis-server``, when it has a state store."""
 
     def workers(self) -> list[int]:
         return _children(self.process.pid)
@@ -394,13 +393,8 @@ def _load(
 
 
 def _script_calls(server: Server) -> int:
-    """The script calls its state store has answered so far (its commandstats), or 0 without one."""
-    if server.state_store_port is None:
-        return 0
-    import redis
-
-    stats = redis.Redis(port=server.state_store_port).info("commandstats")
-    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
+    """The script calls its state store has answered so far, or 0 without one."""
+    return 0 if server.state_store is None else server.state_store.script_calls()
 
 
 def _run_wrk(

@@ -76,6 +76,13 @@ class RedisServer:
         tls_only = ("--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no")
         return (*tls_only, "--tls-cert-file", certificate, "--tls-key-file", key)
 
+    def script_calls(self) -> int:
+        """Script calls (EVALSHA, EVAL) it has answered so far, from its commandstats."""
+        import redis  # a dependency of the gateway; imported here to keep this module light
+
+        stats = redis.Redis(port=self.port).info("commandstats")
+        return sum(int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in ("evalsha", "eval"))
+
     def pause(self) -> None:
         """SIGSTOP: connections stay open and nothing is answered (a store that hangs)."""
         assert self._process is not None

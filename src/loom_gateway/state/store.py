@@ -167,7 +167,12 @@ class StateStore:
         """Claims' outcomes (key, acknowledged): kept for the window, or released. Sent without waiting,
         with the next admission, or on their own after SETTLE_DELAY_S."""
         self._settling += outcomes
-        if self._settle_timer is None and (self._sender is None or self._sender.done()):
+        if self._sender is None or self._sender.done():
+            self._settle_later()
+        # Otherwise the call on the wire is followed by the next admission's, or by _settle_later.
+
+    def _settle_later(self) -> None:
+        if self._settle_timer is None:
             self._settle_timer = asyncio.get_running_loop().call_later(SETTLE_DELAY_S, self._send_soon)
 
     def _send_soon(self) -> None:
@@ -209,21 +214,23 @@ class StateStore:
                 continue
             if batch is not None:
                 self._answer(batch, answers)
-        if self._settling and self._settle_timer is None:
+        if self._settling:
             # Settled while the last call was on the wire, with no admission after it to ride along.
-            self._settle_timer = asyncio.get_running_loop().call_later(SETTLE_DELAY_S, self._send_soon)
+            self._settle_later()
 
     async def _evaluate(self, keys: list[str], args: tuple[object, ...]) -> list[int]:
         """The script, by its digest; loaded first when the server does not know it (a restarted server
         forgets its scripts; NOSCRIPT means it ran nothing, so sending it again is safe)."""
         connection = self._open_connection()
+        command = ("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)
         try:
-            return await connection.call("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)  # type: ignore[no-any-return]
+            answers: list[int] = await connection.call(*command)
         except StateServerError as error:
             if not str(error).startswith("NOSCRIPT"):
                 raise
-        await connection.call("SCRIPT", "LOAD", SCRIPT)
-        return await connection.call("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)  # type: ignore[no-any-return]
+            await connection.call("SCRIPT", "LOAD", SCRIPT)
+            answers = await connection.call(*command)
+        return answers
 
     def _open_connection(self) -> RespConnection:
         if self._connection is None:

@@ -75,12 +75,12 @@ def test_readings_of_one_request_and_of_coalesced_requests_each_take_a_step(stat
     device = fresh("rate")
 
     async def scenario() -> tuple[list[list[int]], int]:
-        calls_before = _script_calls(state_store)
+        calls_before = state_store.script_calls()
         # 30 requests at once (one reading each) and one of 5 readings: all coalesced by the worker.
         answers = await asyncio.gather(
             *(worker.admit([device], [None]) for _ in range(30)), worker.admit([device] * 5, [None] * 5)
         )
-        return answers, _script_calls(state_store) - calls_before
+        return answers, state_store.script_calls() - calls_before
 
     answers, calls = run(worker, scenario=scenario)
 
@@ -137,11 +137,6 @@ def test_a_claim_whose_claimant_never_settles_expires(state_store: RedisServer) 
     assert run(crashed, survivor, scenario=scenario) == [PUBLISH]
 
 
-def _script_calls(server: RedisServer) -> int:
-    stats = redis.Redis(port=server.port).info("commandstats")
-    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
-
-
 def test_what_a_request_that_is_gone_claimed_is_released(state_store: RedisServer) -> None:
     leaving, other = store(state_store), store(state_store)
     key = fresh("claim")
@@ -178,10 +173,10 @@ def test_outcomes_ride_along_with_the_next_admission_or_go_on_their_own_after_a_
 
     async def scenario() -> tuple[int, bytes | None, bytes | None]:
         await worker.admit([None, None], [along, alone])
-        calls_before = _script_calls(state_store)
+        calls_before = state_store.script_calls()
         worker.settle([(along, True)])
         await worker.admit([None], [fresh("next")])  # carries the outcome: one call for both
-        calls = _script_calls(state_store) - calls_before
+        calls = state_store.script_calls() - calls_before
         worker.settle([(alone, True)])  # no admission follows
         not_yet = await worker.outcome(alone)
         await asyncio.sleep(SETTLE_DELAY_S * 4)
