@@ -48,30 +48,32 @@ _RULES = {
 # Anything that could be a number JSON cannot carry: NaN and Infinity are not JSON (RFC 8259
 # section 6), and an exponent of three digits may be beyond a double. pydantic's parser takes
 # all three (as nan/inf), and the models would publish them as null. A match (a string that
-# merely says "NaN" included) only sends the body through the exact check below. The literals
-# are looked for with `in` (a C substring search). For exponents, the body is first mapped
-# (bytes.translate, in C) so that every digit reads 0 and every character that can end a number
-# reads ","; a number with a large exponent then contains "0e000" or "0e+000", found with `in`,
-# and only then is the regex run, which also wants the number to end there (so the hex digits
-# of a UUID, "3e456-", are not taken for one). A regex over the raw body took 2.5 µs per
-# reading of a batch, and matched most random UUIDs. A number can also be too large without a
+# merely says "NaN" included) only sends the body through the exact check below. Every search
+# is a C substring search (`in`), and the cheapest go first: a body without a capital N or I
+# (one memchr each) cannot hold NaN or Infinity. For exponents, the body is first mapped
+# (bytes.translate, in C) so that every digit reads 0, every character that can end a number
+# reads "," and a "+" is gone; a number with a large exponent then contains "0e000", found with
+# `in`, and only then is the regex run, which also wants the number to end there (so the hex
+# digits of a UUID, "3e456-", are not taken for one). A number can also be too large without a
 # large exponent: written out (1 followed by 400 zeros, with or without ".0"), or with many
 # digits and a two-digit exponent. Beyond a double takes at least 309 digits before the point,
 # or 210 with an exponent of at most 99: a run of 200 digits (an "in" again) sends the body
-# through the exact check, which also refuses integers beyond a double.
+# through the exact check, which also refuses integers beyond a double. Each search over a
+# body costs about 0.7 ns per byte; the order above took an array of 100 GPS readings (31 kB)
+# from 115 to about 45 µs.
 _NUMBERS = bytes.maketrans(b"0123456789E\t\n\r }]", b"0000000000e,,,,,,")
-_LARGE_EXPONENT = re.compile(rb"0e\+?000+,")
+_SIGN = b"+"
+_LARGE_EXPONENT = re.compile(rb"0e000+,")
 _LONG_DIGITS = b"0" * 200
 _MAX_DOUBLE = sys.float_info.max
 
 
 def require_finite_numbers(body: bytes) -> None:
     """Refuse (400) a body with NaN, Infinity, or a number too large for a double, however written."""
-    if b"NaN" not in body and b"Infinity" not in body:
-        numbers = body.translate(_NUMBERS)
+    if (b"N" not in body or b"NaN" not in body) and (b"I" not in body or b"Infinity" not in body):
+        numbers = body.translate(_NUMBERS, _SIGN)
         if _LONG_DIGITS not in numbers and (
-            (b"0e000" not in numbers and b"0e+000" not in numbers)
-            or _LARGE_EXPONENT.search(numbers + b",") is None
+            b"0e000" not in numbers or _LARGE_EXPONENT.search(numbers + b",") is None
         ):
             return
     try:

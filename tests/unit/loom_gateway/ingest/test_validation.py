@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from loom_catalog import CATALOG
@@ -550,3 +553,35 @@ def test_numbers_json_cannot_carry_are_malformed(body: bytes, detail: str) -> No
 )
 def test_finite_numbers_and_strings_that_look_alike_pass(body: bytes) -> None:
     require_finite_numbers(body)
+
+
+# JSON numbers as clients write them: any sign, up to 420 digits before the point, a fraction,
+# an exponent of either case and sign with up to four digits (leading zeros included).
+_JSON_NUMBERS = st.builds(
+    lambda sign, whole, fraction, exponent: f"{sign}{whole}{fraction}{exponent}",
+    st.sampled_from(["", "-"]),
+    st.one_of(st.just("0"), st.from_regex(r"[1-9][0-9]{0,420}", fullmatch=True)),
+    st.one_of(st.just(""), st.from_regex(r"\.[0-9]{1,12}", fullmatch=True)),
+    st.one_of(st.just(""), st.from_regex(r"[eE][+-]?[0-9]{1,4}", fullmatch=True)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    numbers=st.lists(_JSON_NUMBERS, min_size=1, max_size=5),
+    text=st.text(alphabet="0123456789eE+-.NaI ", max_size=30),
+)
+def test_the_quick_search_refuses_exactly_what_a_full_parse_finds_too_large(
+    numbers: list[str], text: str
+) -> None:
+    # The searches only decide whether the full parse runs: they must never let through a body
+    # that the parse would refuse, whatever the strings beside the numbers look like.
+    body = ('{"s":' + json.dumps(text) + ',"x":[' + ",".join(numbers) + "]}").encode()
+    parsed = [float(number) for number in numbers]
+    too_large = any(math.isinf(value) for value in parsed)
+
+    if too_large:
+        with pytest.raises(MalformedBody, match="too large for a double"):
+            require_finite_numbers(body)
+    else:
+        require_finite_numbers(body)
