@@ -16,7 +16,7 @@ from loom_gateway.catalog import DataType
 from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
 from loom_gateway.ingest.admission import DeviceRateLimiter
-from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages
+from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages, dedupe_key
 from loom_gateway.ingest.validation import parse_body
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
@@ -66,7 +66,8 @@ class Prepared(NamedTuple):
     message_id: str
     trace_id: str | None
     dedupe_key: DedupeKey | None
-    """(topic, device id, message id) when the client sent the id, so a retry can be recognised."""
+    """Topic, device id and message id (``dedupe_key``) when the client sent the id, so a retry
+    can be recognised."""
 
 
 _Admitted = tuple[
@@ -299,7 +300,7 @@ class Ingestor:
             )
         device_id = str(getattr(reading, self._key_field))
         # A message id is its device's: another device's reading with the same id is its own reading.
-        dedupe_key = (topic.name, device_id, message_id) if client_sent_id else None
+        key = dedupe_key(topic.name, device_id, message_id) if client_sent_id else None
         if context is not None and context.device_id is None:
             # The log line names the request's (first) device and topic.
             context.device_id, context.topic = device_id, topic.name
@@ -315,7 +316,7 @@ class Ingestor:
             device_id,
             message_id,
             trace_id if isinstance(trace_id, str) else None,
-            dedupe_key,
+            key,
         )
 
     def _stamped(self, received_at: str, context: RequestContext | None) -> _Stamp:

@@ -175,9 +175,7 @@ class FleetAdmission:
             )
 
     def _claim_key(self, key: DedupeKey) -> str:
-        topic, device, message_id = key
-        # Topic names hold no ':'; the device id's length keeps it apart from the message id.
-        return f"{self._claim_prefix}{topic}:{len(device)}:{device}:{message_id}"
+        return self._claim_prefix + key
 
     def _decided(
         self, devices: Sequence[str | None], claim_keys: Sequence[str | None], answers: Sequence[int]

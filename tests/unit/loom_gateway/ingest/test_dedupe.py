@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from loom_gateway.errors import BrokerUnavailable
-from loom_gateway.ingest.dedupe import RecentMessages
+from loom_gateway.ingest.dedupe import RecentMessages, dedupe_key
 
-KEY = ("device.sensor.gps.raw", "phone-1", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
+KEY = dedupe_key("device.sensor.gps.raw", "phone-1", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
 
 
 class Clock:
@@ -56,7 +56,7 @@ def test_a_failed_first_attempt_is_not_remembered_and_tells_its_waiters() -> Non
 
 def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
     recent = RecentMessages(window_s=60, max_entries=2)
-    keys = [("t", "phone-1", str(n)) for n in range(3)]
+    keys = [dedupe_key("t", "phone-1", str(n)) for n in range(3)]
 
     async def scenario() -> None:
         for key in keys:
@@ -71,7 +71,7 @@ def test_the_oldest_ids_are_forgotten_beyond_the_bound() -> None:
 def test_one_request_claims_its_ids_at_once_and_finishes_them_together() -> None:
     recent = RecentMessages(window_s=60, max_entries=10)
     names = ("acked", "in-flight", "new", "failed")
-    acked, in_flight, new, failed = (("t", "phone-1", name) for name in names)
+    acked, in_flight, new, failed = (dedupe_key("t", "phone-1", name) for name in names)
     failure = BrokerUnavailable("no delivery report from Kafka in time")
 
     async def scenario() -> tuple[dict[int, object], object]:
@@ -93,3 +93,9 @@ def test_one_request_claims_its_ids_at_once_and_finishes_them_together() -> None
     assert not recent.acknowledged(failed)  # a failed first attempt is not remembered
     assert not recent.acknowledged(in_flight)
     assert recent.claim([failed, new]) == {1: None}  # a new attempt of a failed id is published
+
+
+def test_keys_keep_device_and_message_id_apart_whatever_they_contain() -> None:
+    # Device ids may hold ':'; ("a:1", "b") and ("a", "1:b") are different readings.
+    assert dedupe_key("t", "a:1", "b") != dedupe_key("t", "a", "1:b")
+    assert dedupe_key("t", "a", "b") != dedupe_key("u", "a", "b")

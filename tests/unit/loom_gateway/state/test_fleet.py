@@ -13,7 +13,7 @@ import pytest
 
 from loom_gateway.errors import BrokerUnavailable, RateLimited
 from loom_gateway.ingest.admission import DeviceRateLimiter
-from loom_gateway.ingest.dedupe import RecentMessages
+from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages, dedupe_key
 from loom_gateway.metrics import Metrics
 from loom_gateway.state.fleet import FleetAdmission
 from tests.support.redis_server import RedisServer
@@ -67,8 +67,8 @@ def run(*fleets: FleetAdmission, scenario: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(opened())
 
 
-def key(device: str, message_id: str = "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40") -> tuple[str, str, str]:
-    return (TOPIC, device, message_id)
+def key(device: str, message_id: str = "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40") -> DedupeKey:
+    return dedupe_key(TOPIC, device, message_id)
 
 
 def test_a_message_id_is_its_devices_and_a_retry_on_another_worker_waits_for_the_first_attempt(
