@@ -7,6 +7,8 @@ wire format under the data type's generated schema. The JSON ingestor is left as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
 
 from loom_gateway.catalog import Catalog, DataType
@@ -37,10 +39,15 @@ class AvroIngestor(Ingestor):
         self._values = values
         self._format_headers: list[tuple[str, str | bytes | None]] = [(_CONTENT_TYPE, AVRO_CONTENT_TYPE)]
 
-    def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
-        prepared = super().prepare(reading, received_at)
-        if isinstance(prepared, LoomError):
-            return prepared
+    def prepare_all(
+        self, readings: Sequence[BaseModel | LoomError], received_at: str
+    ) -> list[Prepared | LoomError]:
+        return [
+            item if isinstance(item, LoomError) else self._as_avro(item)
+            for item in super().prepare_all(readings, received_at)
+        ]
+
+    def _as_avro(self, prepared: Prepared) -> Prepared | LoomError:
         record = prepared.record
         try:
             value = self._values.encode(record.value)

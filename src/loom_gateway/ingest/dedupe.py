@@ -55,8 +55,18 @@ class RecentMessages:
         """One request's readings (their keys; None: not to be checked): the retries among them,
         by index, each with its first attempt's outcome (None when Kafka has it already). The
         others are started: a retry arriving meanwhile waits for them. One call per request."""
-        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
         acknowledged, in_flight = self._acknowledged, self._in_flight
+        checked = [key for key in keys if key is not None]
+        fresh = dict.fromkeys(checked)
+        if (
+            len(fresh) == len(checked)
+            and in_flight.keys().isdisjoint(fresh)
+            and not acknowledged.has_any(fresh)
+        ):
+            # No retry among them, the common case: a few C calls for the whole request.
+            in_flight.update(fresh)
+            return {}
+        retries: dict[int, asyncio.Future[LoomError | None] | None] = {}
         for index, key in enumerate(keys):
             if key is None:
                 continue
@@ -71,17 +81,18 @@ class RecentMessages:
     def finish_all(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
         """The outcomes of one request's first attempts (keys None: ids the gateway made, not kept):
         remembered when Kafka has them, forgotten otherwise; waiting retries are told."""
-        in_flight = self._in_flight
+        pop = self._in_flight.pop
         acknowledged: list[DedupeKey] = []
         for key, error in outcomes:
             if key is None:
                 continue
-            future = in_flight.pop(key, None)
+            future = pop(key, None)
             if future is not None and not future.done():
                 future.set_result(error)
             if error is None:
                 acknowledged.append(key)
-        self._acknowledged.add_all(acknowledged)
+        if acknowledged:
+            self._acknowledged.add_all(acknowledged)
 
     def expire(self) -> None:
         """Forget what is older than the window: once per request, not per reading."""

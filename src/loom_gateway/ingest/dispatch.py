@@ -62,14 +62,27 @@ class Dispatcher:
                 items = parse_array(self.dispatch.data_type, body)
                 prepared = [self._prepare(item, f"/{index}", received_at) for index, item in enumerate(items)]
             else:
-                prepared = [
-                    self._counted(data_type, self._ingestors[data_type].prepare(reading, received_at))
-                    for data_type, reading in readings
-                ]
+                prepared = self._prepare_by_type(readings, received_at)
         except LoomError as error:
             self._settler.refused(self.dispatch.data_type, error)
             raise
         return Result(is_array=True, outcomes=await self._settler.settle(prepared, principal))
+
+    def _prepare_by_type(
+        self, readings: Sequence[tuple[DataType, BaseModel]], received_at: str
+    ) -> list[Prepared | LoomError]:
+        """Each reading's record, in item order: the readings of each type prepared in one call."""
+        groups: dict[DataType, tuple[list[int], list[BaseModel]]] = {}
+        for index, (data_type, reading) in enumerate(readings):
+            indexes, members = groups.setdefault(data_type, ([], []))
+            indexes.append(index)
+            members.append(reading)
+        placed: dict[int, Prepared | LoomError] = {}
+        for data_type, (indexes, members) in groups.items():
+            prepared = self._ingestors[data_type].prepare_all(members, received_at)
+            for index, item in zip(indexes, prepared, strict=True):
+                placed[index] = self._counted(data_type, item)
+        return [placed[index] for index in range(len(readings))]
 
     def _valid_readings(self, body: bytes) -> Sequence[tuple[DataType, BaseModel]] | None:
         """Each item as a reading of the type it is sent on to, when every one is valid; else None.

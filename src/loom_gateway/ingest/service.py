@@ -239,13 +239,14 @@ class Ingestor:
             _CONTENT_TYPE,
         ]
         # Straight to pydantic-core's serializer: model_dump_json's argument handling cost a
-        # measurable share of a batch; ``exclude`` only for models that declare server fields.
+        # measurable share of a batch.
         self._to_json = data_type.model.__pydantic_serializer__.to_json
-        server_fields = _SERVER_SET & set(data_type.model.model_fields)
-        self._exclude = server_fields or None
+        self._server_fields = _SERVER_SET & set(data_type.model.model_fields)
         # Stamped into the value when the schema declares it (every catalog reading does).
         version = str(data_type.version).encode()
-        self._version_field = b',"schema_version":' + version if "schema_version" in server_fields else b""
+        self._version_field = (
+            b',"schema_version":' + version if "schema_version" in self._server_fields else b""
+        )
         self._stamp = _Stamp("", None, b"", [])
 
     def refused(self, error: LoomError) -> None:
@@ -257,10 +258,7 @@ class Ingestor:
         received_at = received_now()
         try:
             batch = parse_body(self.data_type, body)
-            prepared = [
-                item if isinstance(item, LoomError) else self.prepare(item, received_at)
-                for item in batch.items
-            ]
+            prepared = self.prepare_all(batch.items, received_at)
             if not batch.is_array and isinstance(prepared[0], LoomError):
                 raise prepared[0]
         except LoomError as error:
@@ -276,48 +274,78 @@ class Ingestor:
 
     def prepare(self, reading: BaseModel, received_at: str) -> Prepared | LoomError:
         """The record for a valid reading, with the server's fields set."""
-        stamp = self._stamp
+        return self.prepare_all((reading,), received_at)[0]
+
+    def prepare_all(
+        self, readings: Sequence[BaseModel | LoomError], received_at: str
+    ) -> list[Prepared | LoomError]:
+        """``prepare`` for each reading of one request in one loop (the refused passed through):
+        what is the same for all of them is looked up once, not per reading."""
         context = REQUEST_CONTEXT.get()
+        stamp = self._stamp
         if stamp.context is not context or stamp.received_at != received_at:
             stamp = self._stamp = self._stamped(received_at, context)
-        # Optional fields the client left out hold MISSING and are not serialised; what the
-        # client sent (explicit nulls included) is published as sent. The server's fields are
-        # appended to the serialised object: cheaper than setting them on the model.
-        message_id = getattr(reading, "message_id", MISSING)
-        if message_id is MISSING:
-            message_id = str(uuid.uuid4())
-            suffix = stamp.suffix[:-1] + b',"message_id":"' + message_id.encode() + b'"}'
-            client_sent_id = False
-        else:
-            suffix = stamp.suffix
-            client_sent_id = True
-        dumped = self._to_json(reading, by_alias=True, exclude=self._exclude)
-        value = dumped[:-1] + suffix if dumped != b"{}" else b"{" + suffix[1:]
-        topic = self._topic
-        if len(value) > topic.max_message_bytes:
-            return ReadingTooLarge(
-                f"the reading is {len(value)} bytes; {topic.name} takes at most {topic.max_message_bytes}"
+        data_type, to_json, server_fields, key_field = (
+            self.data_type,
+            self._to_json,
+            self._server_fields,
+            self._key_field,
+        )
+        topic_name, max_bytes = self._topic.name, self._topic.max_message_bytes
+        shared_suffix, shared_headers = stamp.suffix, stamp.headers
+        prepared: list[Prepared | LoomError] = []
+        for reading in readings:
+            if isinstance(reading, LoomError):
+                prepared.append(reading)
+                continue
+            # Optional fields the client left out hold MISSING and are not serialised; what the
+            # client sent (explicit nulls included) is published as sent. The server's fields are
+            # appended to the serialised object: cheaper than setting them on the model.
+            message_id = getattr(reading, "message_id", MISSING)
+            if message_id is MISSING:
+                message_id = str(uuid.uuid4())
+                suffix = shared_suffix[:-1] + b',"message_id":"' + message_id.encode() + b'"}'
+                client_sent_id = False
+            else:
+                suffix = shared_suffix
+                client_sent_id = True
+            # ``exclude`` only when the client sent a server field: building it costs ~0.3 µs a call.
+            if server_fields.isdisjoint(reading.__pydantic_fields_set__):
+                dumped = to_json(reading, by_alias=True)
+            else:
+                dumped = to_json(reading, by_alias=True, exclude=server_fields)
+            value = dumped[:-1] + suffix if dumped != b"{}" else b"{" + suffix[1:]
+            if len(value) > max_bytes:
+                prepared.append(
+                    ReadingTooLarge(
+                        f"the reading is {len(value)} bytes; {topic_name} takes at most {max_bytes}"
+                    )
+                )
+                continue
+            device_id = str(getattr(reading, key_field))
+            trace_id = getattr(reading, "trace_id", None)
+            prepared.append(
+                Prepared(
+                    data_type,
+                    Record(
+                        topic_name,
+                        device_id.encode(),
+                        value,
+                        [("loom.message_id", message_id.encode()), *shared_headers],
+                    ),
+                    device_id,
+                    message_id,
+                    trace_id if isinstance(trace_id, str) else None,
+                    # A message id is its device's: another device's reading with the same id is its own.
+                    dedupe_key(topic_name, device_id, message_id) if client_sent_id else None,
+                )
             )
-        device_id = str(getattr(reading, self._key_field))
-        # A message id is its device's: another device's reading with the same id is its own reading.
-        key = dedupe_key(topic.name, device_id, message_id) if client_sent_id else None
         if context is not None and context.device_id is None:
             # The log line names the request's (first) device and topic.
-            context.device_id, context.topic = device_id, topic.name
-        trace_id = getattr(reading, "trace_id", None)
-        return Prepared(
-            self.data_type,
-            Record(
-                topic.name,
-                device_id.encode(),
-                value,
-                [("loom.message_id", message_id.encode()), *stamp.headers],
-            ),
-            device_id,
-            message_id,
-            trace_id if isinstance(trace_id, str) else None,
-            key,
-        )
+            first = next((item for item in prepared if isinstance(item, Prepared)), None)
+            if first is not None:
+                context.device_id, context.topic = first.device_id, topic_name
+        return prepared
 
     def _stamped(self, received_at: str, context: RequestContext | None) -> _Stamp:
         """The parts of a record that are the same for every reading of this request."""

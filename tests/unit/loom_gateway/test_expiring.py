@@ -54,3 +54,32 @@ def test_adding_several_at_once_restarts_their_windows_and_keeps_the_bound() -> 
     clock.now += 2
     keys.expire()
     assert len(keys) == 0
+
+
+def test_keys_added_within_a_second_share_a_batch_and_none_is_forgotten_early() -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=10, max_entries=100, clock=clock)
+    keys.add("a")
+    clock.now += 0.5
+    keys.add_all(iter(["b", "a"]))  # any iterable; "a" again
+    clock.now += 9.9  # 10.4 s after "a" was first added, 9.9 after it was added again
+    keys.expire()
+    assert ("a" in keys, "b" in keys) == (True, True)
+    clock.now += 0.2
+    keys.expire()
+    assert len(keys) == 0
+
+
+def test_the_bound_forgets_key_by_key_across_batches_and_skips_keys_added_again() -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=100, max_entries=4, clock=clock)
+    keys.add_all(["a", "b", "c"])
+    clock.now += 2
+    keys.add_all(["a", "d", "e"])  # "b" goes; "a" is younger now, so "c" is the next oldest
+    assert sorted(key for key in "abcde" if key in keys) == ["a", "c", "d", "e"]
+    clock.now += 2
+    keys.add("f")
+    assert sorted(key for key in "abcdef" if key in keys) == ["a", "d", "e", "f"]
+    clock.now += 97  # the first batch's window is over, the second's not
+    keys.expire()
+    assert sorted(key for key in "abcdef" if key in keys) == ["a", "d", "e", "f"]

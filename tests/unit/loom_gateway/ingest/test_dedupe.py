@@ -99,3 +99,22 @@ def test_keys_keep_device_and_message_id_apart_whatever_they_contain() -> None:
     # Device ids may hold ':'; ("a:1", "b") and ("a", "1:b") are different readings.
     assert dedupe_key("t", "a:1", "b") != dedupe_key("t", "a", "1:b")
     assert dedupe_key("t", "a", "b") != dedupe_key("u", "a", "b")
+
+
+def test_an_id_twice_in_one_request_is_published_once_and_the_second_waits_for_the_first() -> None:
+    recent = RecentMessages(window_s=60, max_entries=10)
+    other = dedupe_key("t", "phone-1", "other")
+
+    async def scenario() -> tuple[dict[int, object], object]:
+        retries = recent.claim([KEY, None, other, KEY])
+        waiter = retries[3]
+        assert isinstance(waiter, asyncio.Future)
+        recent.finish_all([(KEY, None), (None, None), (other, None)])
+        return retries, await waiter
+
+    retries, first_attempt = asyncio.run(scenario())
+
+    assert sorted(retries) == [3]
+    assert first_attempt is None  # acknowledged
+    assert recent.acknowledged(KEY)
+    assert recent.acknowledged(other)

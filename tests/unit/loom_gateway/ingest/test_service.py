@@ -159,6 +159,7 @@ def test_a_received_at_sent_by_the_client_is_replaced() -> None:
     ingest({**gps(), "received_at": "2000-01-01T00:00:00Z"}, publisher)
 
     assert published(publisher.records[0])["received_at"] == RECEIVED_AT
+    assert publisher.records[0].value.count(b'"received_at"') == 1  # not left beside the server's
 
 
 def test_the_record_key_is_the_device_id_even_when_unknown() -> None:
