@@ -8,7 +8,7 @@ of 100 GPS readings (and of the same readings as generic items of a ``/sensor/ba
 
 - the pieces of validation (``validation.validate_all``, the finite-number check, and for
   ``/sensor/batch`` the generic array, the items rebuilt for their target and serialised);
-- ``Ingestor.prepare`` (the record: value, key, headers), inside a request context with a trace;
+- ``Ingestor.prepare_all`` (the records: value, key, headers), inside a request context with a trace;
 - ``Publisher.publish`` of 100 records against librdkafka's mock cluster (no broker process:
   ``test.mock.num.brokers``), CPU of the calling thread and of the whole process;
 - the delivery reports: 100 records produced with a callback each, or one callback for the
@@ -29,11 +29,15 @@ import confluent_kafka
 import pydantic_core
 
 from loom_catalog import CATALOG
+from loom_gateway.catalog import DataType
 from loom_gateway.context import REQUEST_CONTEXT, RequestContext
-from loom_gateway.ingest.service import Ingestor, received_now
+from loom_gateway.http.results import result_answer
+from loom_gateway.ingest.dedupe import RecentMessages
+from loom_gateway.ingest.service import Ingestor, Settler, received_now
 from loom_gateway.ingest.validation import require_finite_numbers, validate_all
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
+from loom_gateway.metrics import Metrics
 from loom_gateway.settings import Settings
 
 _BATCH = 100
@@ -63,25 +67,60 @@ def main() -> None:
     _time("finite-number check, /sensor/batch array", lambda: require_finite_numbers(generic_body))
     _time("validate_all, /sensor/batch array (generic)", lambda: validate_all(generic, generic_body))
     _time("to_json of the items rebuilt for GPS", lambda: pydantic_core.to_json(items))
-    ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare() needs no settler
+    ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare_all() needs no settler
 
     def prepare() -> object:
         REQUEST_CONTEXT.set(RequestContext("bench", list(_TRACE), "trace"))
         received_at = received_now()
-        return [ingestor.prepare(reading, received_at) for reading in readings]
+        return ingestor.prepare_all(readings, received_at)
 
-    _time("Ingestor.prepare", prepare)
+    _time("Ingestor.prepare_all", prepare)
+    asyncio.run(_ingest_without_kafka(gps))
     asyncio.run(_publish(gps.topic.name))
     _delivery_reports()
 
 
-def _array(item: str) -> bytes:
-    return ("[" + ",".join(item % (number % 64, number) for number in range(_BATCH)) + "]").encode()
+def _array(item: str, first: int = 0) -> bytes:
+    numbers = range(first, first + _BATCH)
+    return ("[" + ",".join(item % (number % 64, number) for number in numbers) + "]").encode()
 
 
 def _time(label: str, piece: Callable[[], object], number: int = 100) -> None:
     best = min(timeit.repeat(piece, number=number, repeat=9)) / number / _BATCH
     print(f"  {label:55} {best * 1e6:6.2f} µs")
+
+
+class _Acknowledged:
+    """A publisher whose records are all acknowledged at once: what is left is the gateway's own."""
+
+    async def publish(self, records: list[Record]) -> list[None]:
+        return [None] * len(records)
+
+
+async def _ingest_without_kafka(gps: DataType) -> None:
+    """A whole array through ``Ingestor.ingest`` and its answer, publishing stubbed: validation,
+    the records, admission, the idempotency window (fresh ids each time, as a window of 100,000
+    fills), the per-reading outcomes and the JSON answer."""
+    recent = RecentMessages(600.0, 100_000)
+    ingestor = Ingestor(gps, Settler(_Acknowledged(), Metrics(), recent=recent))  # type: ignore[arg-type]
+    repeats, number = 9, 20
+    bodies = iter(
+        [
+            _array("{" + _ENVELOPE + "," + _GPS + "}", first=body * _BATCH)
+            for body in range(1100 + repeats * number)
+        ]
+    )
+    for _ in range(1100):  # warm-up, and a window of 100,000 ids already full
+        result_answer(await ingestor.ingest(next(bodies)))
+    best = float("inf")
+    for _ in range(repeats):
+        batch = [next(bodies) for _ in range(number)]
+        started = time.process_time()
+        for body in batch:
+            result_answer(await ingestor.ingest(body))
+        best = min(best, time.process_time() - started)
+    line = "Ingestor.ingest + result_answer, Kafka stubbed"
+    print(f"  {line:55} {best / number / _BATCH * 1e6:6.2f} µs")
 
 
 async def _publish(topic: str) -> None:

@@ -20,23 +20,26 @@ longer than the window, never shorter."""
 class _Batch(Generic[K]):
     """Keys added together: they expire together, oldest batch first."""
 
-    __slots__ = ("expires", "generation", "keys", "started")
+    __slots__ = ("expires", "generation", "keys", "readded", "started")
 
     def __init__(self, generation: int, started: float, expires: float, keys: list[K]) -> None:
         self.generation = generation
         self.started = started
         self.expires = expires
         self.keys = keys
+        self.readded = False
+        """Whether a key of this batch was added again since (to a later batch): then each key is
+        checked when the batch goes; otherwise they simply go."""
 
 
 class ExpiringKeys(Generic[K]):
     """Keys remembered for ``window_s``; beyond ``max_entries`` the oldest are forgotten first.
 
     A plain dict of key → the generation of the batch that last added it, and the batches in
-    the order they were added. Adding a batch is two C calls however many keys it holds; a key
-    added again simply takes the new generation, and its entry in the older batch is skipped
-    when that batch goes. (An OrderedDict moved each key on its own: about 0.3 µs per key,
-    and more memory per key.)
+    the order they were added. Adding a batch and forgetting one are a few C calls however many
+    keys they hold; a key added again takes the new generation, and its entry in the older batch
+    is skipped when that batch goes. (An OrderedDict linked each key on its own: 11.5 MB for a
+    window of 100,000 ids against 4.7 now, not counting the ids themselves.)
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class ExpiringKeys(Generic[K]):
         self._clock = clock
         self._generation_of: dict[K, int] = {}
         self._batches: deque[_Batch[K]] = deque()
+        self._batch_of: dict[int, _Batch[K]] = {}
         self._generations = 0
         self._head = 0
         """Keys of the oldest batch already forgotten (beyond the bound), from its start."""
@@ -57,44 +61,70 @@ class ExpiringKeys(Generic[K]):
     def add_all(self, keys: Iterable[K]) -> None:
         """Several keys at once (one clock read), each as young as the window allows."""
         keys = list(keys)
+        if not keys:
+            return
+        if len(set(keys)) != len(keys):
+            keys = list(dict.fromkeys(reversed(keys)))[::-1]  # each where it was added last
         now = self._clock()
-        batches = self._batches
+        generation_of, batches = self._generation_of, self._batches
+        readded = self._readded(keys)
         newest = batches[-1] if batches else None
-        if newest is not None and now - newest.started < _COALESCE_S:
-            newest.keys.extend(keys)
-            newest.expires = now + self._window_s
-            self._generation_of.update(dict.fromkeys(keys, newest.generation))
-        else:
+        # A batch holds a key once: one added again starts a batch of its own.
+        if newest is None or now - newest.started >= _COALESCE_S or newest.generation in readded:
             self._generations += 1
-            batches.append(_Batch(self._generations, now, now + self._window_s, keys))
-            self._generation_of.update(dict.fromkeys(keys, self._generations))
-        if len(self._generation_of) > self._max_entries:
+            newest = _Batch(self._generations, now, now + self._window_s, [])
+            batches.append(newest)
+            self._batch_of[newest.generation] = newest
+        newest.keys.extend(keys)
+        newest.expires = now + self._window_s
+        generation_of.update(dict.fromkeys(keys, newest.generation))
+        if len(generation_of) > self._max_entries:
             self._forget_beyond_the_bound()
+
+    def _readded(self, keys: list[K]) -> set[int]:
+        """The generations of the keys remembered already (rare), their batches marked."""
+        generation_of = self._generation_of
+        if generation_of.keys().isdisjoint(keys):
+            return set()
+        generations = {generation_of[key] for key in keys if key in generation_of}
+        for generation in generations:
+            self._batch_of[generation].readded = True
+        return generations
 
     def expire(self) -> None:
         """Forget what is older than the window (the batches are in expiry order)."""
         batches = self._batches
         now = self._clock()
-        generation_of = self._generation_of
         while batches and batches[0].expires <= now:
-            batch = batches.popleft()
+            self._forget(batches.popleft(), None)
+
+    def _forget(self, batch: _Batch[K], end: int | None) -> None:
+        """The batch's keys from the head to ``end`` (None: all of them, and the batch goes)."""
+        keys = batch.keys[self._head : end]
+        generation_of = self._generation_of
+        if batch.readded:
             generation = batch.generation
-            for key in batch.keys[self._head :]:
+            for key in keys:
                 if generation_of.get(key) == generation:
                     del generation_of[key]
+        else:
+            deque(map(generation_of.pop, keys), maxlen=0)  # every one, at C speed
+        if end is None:
+            del self._batch_of[batch.generation]
             self._head = 0
+        else:
+            self._head = end
 
     def _forget_beyond_the_bound(self) -> None:
-        generation_of = self._generation_of
+        generation_of, batches = self._generation_of, self._batches
         while len(generation_of) > self._max_entries:
-            batch = self._batches[0]
-            key = batch.keys[self._head]
-            self._head += 1
-            if generation_of.get(key) == batch.generation:
-                del generation_of[key]
-            if self._head == len(batch.keys):
-                self._batches.popleft()
-                self._head = 0
+            oldest = batches[0]
+            excess = len(generation_of) - self._max_entries
+            end = self._head + excess
+            if end >= len(oldest.keys):
+                self._forget(batches.popleft(), None)
+            else:
+                self._forget(oldest, end)
 
     def has_any(self, keys: Iterable[object]) -> bool:
         """Whether any of these keys is remembered: one C call for a whole request's keys."""

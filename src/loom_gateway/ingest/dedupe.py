@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from itertools import repeat
 
 from loom_gateway.errors import LoomError
 from loom_gateway.expiring import ExpiringKeys
@@ -56,7 +57,7 @@ class RecentMessages:
         by index, each with its first attempt's outcome (None when Kafka has it already). The
         others are started: a retry arriving meanwhile waits for them. One call per request."""
         acknowledged, in_flight = self._acknowledged, self._in_flight
-        checked = [key for key in keys if key is not None]
+        checked = list(filter(None, keys))  # keys are never ""
         fresh = dict.fromkeys(checked)
         if (
             len(fresh) == len(checked)
@@ -81,6 +82,22 @@ class RecentMessages:
     def finish_all(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
         """The outcomes of one request's first attempts (keys None: ids the gateway made, not kept):
         remembered when Kafka has them, forgotten otherwise; waiting retries are told."""
+        if not outcomes:
+            return
+        keys, errors = zip(*outcomes, strict=True)
+        if errors.count(None) != len(errors):
+            self._finish_one_by_one(outcomes)
+            return
+        # Every one acknowledged, the common case: C-level iteration only (keys are never "").
+        acknowledged = list(filter(None, keys))
+        waiters = list(map(self._in_flight.pop, acknowledged, repeat(None)))
+        if waiters.count(None) != len(waiters):
+            for future in waiters:
+                if future is not None and not future.done():
+                    future.set_result(None)
+        self._acknowledged.add_all(acknowledged)
+
+    def _finish_one_by_one(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
         pop = self._in_flight.pop
         acknowledged: list[DedupeKey] = []
         for key, error in outcomes:

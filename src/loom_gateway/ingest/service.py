@@ -120,9 +120,7 @@ class Settler:
         items, retries, finish = (
             self._admit_here(items, principal)
             if self._fleet is None
-            else await self._admit_in_fleet(
-                [self._admit(item, principal, None) for item in items], self._fleet
-            )
+            else await self._admit_in_fleet(self._admit_all(items, principal, None), self._fleet)
         )
         publishable = [
             item for index, item in enumerate(items) if isinstance(item, Prepared) and index not in retries
@@ -169,7 +167,7 @@ class Settler:
     def _admit_here(self, items: Sequence[Prepared | LoomError], principal: Principal | None) -> _Admitted:
         """Rate limits and retries decided in this worker's memory. Retries: readings not to publish,
         index → the first attempt's outcome (None when acknowledged already)."""
-        items = [self._admit(item, principal, self._rate_limiter) for item in items]
+        items = self._admit_all(items, principal, self._rate_limiter)
         recent = self._recent
         if recent is None:
             return items, {}, None
@@ -195,22 +193,47 @@ class Settler:
     def refused(self, data_type: DataType, error: LoomError) -> None:
         self._metrics.count(data_type, error)
 
-    def _admit(
-        self, item: Prepared | LoomError, principal: Principal | None, rate_limiter: DeviceRateLimiter | None
-    ) -> Prepared | LoomError:
-        if not isinstance(item, Prepared):
-            return item
+    def _admit_all(
+        self,
+        items: Sequence[Prepared | LoomError],
+        principal: Principal | None,
+        rate_limiter: DeviceRateLimiter | None,
+    ) -> list[Prepared | LoomError]:
+        """Each reading admitted or replaced by why not: the key's binding and the registry asked
+        once per device of the request, the rate limit spent per reading."""
+        refusals: dict[str, LoomError | None] = {}
+        admitted: list[Prepared | LoomError] = []
+        for item in items:
+            if not isinstance(item, Prepared):
+                admitted.append(item)
+                continue
+            device_id = item.device_id
+            if device_id in refusals:
+                error = refusals[device_id]
+            else:
+                error = refusals[device_id] = self._refusal(device_id, principal)
+            if error is None and rate_limiter is not None:
+                try:
+                    rate_limiter.take(device_id)
+                except LoomError as limited:
+                    error = limited
+            if error is None:
+                admitted.append(item)
+            else:
+                self._metrics.count(item.data_type, error)
+                admitted.append(error)
+        return admitted
+
+    def _refusal(self, device_id: str, principal: Principal | None) -> LoomError | None:
+        """Why this device may not write now (None: it may)."""
         try:
             if principal is not None:
-                principal.check_device(item.device_id)
+                principal.check_device(device_id)
             if self._devices is not None:
-                self._devices.check(item.device_id)
-            if rate_limiter is not None:
-                rate_limiter.take(item.device_id)
+                self._devices.check(device_id)
         except LoomError as error:
-            self._metrics.count(item.data_type, error)
             return error
-        return item
+        return None
 
 
 class _Stamp(NamedTuple):

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from loom_gateway.expiring import ExpiringKeys
 
 
@@ -83,3 +88,37 @@ def test_the_bound_forgets_key_by_key_across_batches_and_skips_keys_added_again(
     clock.now += 97  # the first batch's window is over, the second's not
     keys.expire()
     assert sorted(key for key in "abcdef" if key in keys) == ["a", "d", "e", "f"]
+
+
+_STEPS = st.lists(
+    st.tuples(
+        st.floats(min_value=1.0, max_value=8.0),  # seconds since the last step (no two in one batch)
+        st.lists(st.sampled_from("abcdefgh"), max_size=5),  # keys added, repeats and all
+        st.booleans(),  # expire() afterwards
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=_STEPS)
+def test_it_remembers_exactly_what_a_plain_ordered_model_remembers(
+    steps: list[tuple[float, list[str], bool]],
+) -> None:
+    clock = Clock()
+    keys: ExpiringKeys[str] = ExpiringKeys(window_s=10, max_entries=4, clock=clock)
+    model: OrderedDict[str, float] = OrderedDict()  # key -> expiry, least recently added first
+    for elapsed, added, expire in steps:
+        clock.now += elapsed
+        keys.add_all(added)
+        for key in added:
+            model.pop(key, None)
+            model[key] = clock.now + 10
+        while len(model) > 4:
+            model.popitem(last=False)
+        if expire:
+            keys.expire()
+            for key in [key for key, expires in model.items() if expires <= clock.now]:
+                del model[key]
+        assert sorted(key for key in "abcdefgh" if key in keys) == sorted(model)
+        assert len(keys) == len(model)
