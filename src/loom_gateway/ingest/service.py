@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from pydantic import MISSING, BaseModel
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["DeviceGate", "Ingestor", "Outcome", "Prepared", "Result", "Settler", "received_now"]
 
 _CONTENT_TYPE = ("content-type", b"application/json")
+_TYPE_AND_DEVICE = attrgetter("data_type", "device_id")
+_new_tuple = tuple.__new__
+"""A named tuple built from a tuple of its fields: ``NamedTuple(...)`` goes through a Python-level
+``__new__`` (~0.15 µs more each, three per reading on the hot path)."""
 _SERVER_SET: set[str] = {"received_at", "schema_version"}
 """Replaced by the gateway's value whatever the client sent."""
 
@@ -134,10 +140,16 @@ class Settler:
             # Whatever happened, release the retries waiting on these first attempts.
             if finish is not None:
                 finish([(first.dedupe_key, error) for first, error in zip(publishable, errors, strict=True)])
+        if not retries and len(publishable) == len(items) and errors.count(None) == len(errors):
+            # Every reading published and acknowledged, the common case: no branch per reading.
+            self._count_accepted(Counter(map(_TYPE_AND_DEVICE, publishable)))
+            return [
+                _new_tuple(Outcome, (item.message_id, item.trace_id, item.record.topic, None))
+                for item in publishable
+            ]
         failures = iter(errors)
         outcomes = []
-        # Counted once per request, not per reading: metrics per data type, activity per device.
-        accepted: dict[DataType, dict[str, int]] = {}
+        accepted: Counter[tuple[DataType, str]] = Counter()
         for index, item in enumerate(items):
             if isinstance(item, LoomError):
                 outcomes.append(Outcome(None, None, None, item))
@@ -151,18 +163,22 @@ class Settler:
                 continue
             error = next(failures)
             if error is None:
-                devices = accepted.get(item.data_type)
-                if devices is None:
-                    devices = accepted[item.data_type] = {}
-                devices[item.device_id] = devices.get(item.device_id, 0) + 1
+                accepted[item.data_type, item.device_id] += 1
             else:
                 self._metrics.count(item.data_type, error)
             outcomes.append(Outcome(item.message_id, item.trace_id, item.record.topic, error))
-        for data_type, devices in accepted.items():
+        self._count_accepted(accepted)
+        return outcomes
+
+    def _count_accepted(self, accepted: Counter[tuple[DataType, str]]) -> None:
+        """Counted once per request, not per reading: metrics per data type, activity per device."""
+        by_type: dict[DataType, dict[str, int]] = {}
+        for (data_type, device_id), count in accepted.items():
+            by_type.setdefault(data_type, {})[device_id] = count
+        for data_type, devices in by_type.items():
             self._metrics.count(data_type, None, sum(devices.values()))
             if self._devices is not None:
                 self._devices.seen(data_type, devices)
-        return outcomes
 
     def _admit_here(self, items: Sequence[Prepared | LoomError], principal: Principal | None) -> _Admitted:
         """Rate limits and retries decided in this worker's memory. Retries: readings not to publish,
@@ -347,20 +363,24 @@ class Ingestor:
                 continue
             device_id = str(getattr(reading, key_field))
             trace_id = getattr(reading, "trace_id", None)
+            record = (
+                topic_name,
+                device_id.encode(),
+                value,
+                [("loom.message_id", message_id.encode()), *shared_headers],
+            )
             prepared.append(
-                Prepared(
-                    data_type,
-                    Record(
-                        topic_name,
-                        device_id.encode(),
-                        value,
-                        [("loom.message_id", message_id.encode()), *shared_headers],
+                _new_tuple(
+                    Prepared,
+                    (
+                        data_type,
+                        _new_tuple(Record, record),
+                        device_id,
+                        message_id,
+                        trace_id if isinstance(trace_id, str) else None,
+                        # A message id is its device's: another device's reading with the same id is its own.
+                        dedupe_key(topic_name, device_id, message_id) if client_sent_id else None,
                     ),
-                    device_id,
-                    message_id,
-                    trace_id if isinstance(trace_id, str) else None,
-                    # A message id is its device's: another device's reading with the same id is its own.
-                    dedupe_key(topic_name, device_id, message_id) if client_sent_id else None,
                 )
             )
         if context is not None and context.device_id is None:
