@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
+from itertools import repeat
 from typing import Generic, TypeVar
 
 __all__ = ["ExpiringKeys"]
@@ -108,7 +109,7 @@ class ExpiringKeys(Generic[K]):
                 if generation_of.get(key) == generation:
                     del generation_of[key]
         else:
-            deque(map(generation_of.pop, keys), maxlen=0)  # every one, at C speed
+            deque(map(generation_of.pop, keys, repeat(None)), maxlen=0)  # every one, at C speed
         if end is None:
             del self._batch_of[batch.generation]
             self._head = 0
