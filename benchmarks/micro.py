@@ -29,9 +29,10 @@ import confluent_kafka
 import pydantic_core
 
 from loom_catalog import CATALOG
-from loom_gateway.catalog import DataType
+from loom_gateway.catalog import DataType, Dispatch
 from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.http.results import result_answer
+from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.dedupe import RecentMessages
 from loom_gateway.ingest.service import Ingestor, Settler, received_now
 from loom_gateway.ingest.validation import require_finite_numbers, validate_all
@@ -75,7 +76,7 @@ def main() -> None:
         return ingestor.prepare_all(readings, received_at)
 
     _time("Ingestor.prepare_all", prepare)
-    asyncio.run(_ingest_without_kafka(gps))
+    asyncio.run(_ingest_without_kafka(gps, dispatch))
     asyncio.run(_publish(gps.topic.name))
     _delivery_reports()
 
@@ -97,30 +98,46 @@ class _Acknowledged:
         return [None] * len(records)
 
 
-async def _ingest_without_kafka(gps: DataType) -> None:
-    """A whole array through ``Ingestor.ingest`` and its answer, publishing stubbed: validation,
-    the records, admission, the idempotency window (fresh ids each time, as a window of 100,000
-    fills), the per-reading outcomes and the JSON answer."""
-    recent = RecentMessages(600.0, 100_000)
-    ingestor = Ingestor(gps, Settler(_Acknowledged(), Metrics(), recent=recent))  # type: ignore[arg-type]
-    repeats, number = 9, 20
-    bodies = iter(
-        [
-            _array("{" + _ENVELOPE + "," + _GPS + "}", first=body * _BATCH)
-            for body in range(1100 + repeats * number)
-        ]
-    )
-    for _ in range(1100):  # warm-up, and a window of 100,000 ids already full
-        result_answer(await ingestor.ingest(next(bodies)))
-    best = float("inf")
-    for _ in range(repeats):
-        batch = [next(bodies) for _ in range(number)]
-        started = time.process_time()
-        for body in batch:
-            result_answer(await ingestor.ingest(body))
-        best = min(best, time.process_time() - started)
-    line = "Ingestor.ingest + result_answer, Kafka stubbed"
-    print(f"  {line:55} {best / number / _BATCH * 1e6:6.2f} µs")
+async def _ingest_without_kafka(gps: DataType, dispatch: Dispatch) -> None:
+    """A whole array through ``Ingestor.ingest`` (and the same readings through ``/sensor/batch``'s
+    ``Dispatcher.ingest``) and its answer, publishing stubbed: validation, the records, admission,
+    the idempotency window (fresh ids each time, as a window of 100,000 fills), the per-reading
+    outcomes and the JSON answer."""
+    typed_item = "{" + _ENVELOPE + "," + _GPS + "}"
+    generic_item = "{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}"
+    for line, item, make_route in (
+        (
+            "Ingestor.ingest + result_answer, Kafka stubbed",
+            typed_item,
+            lambda settler: Ingestor(gps, settler),
+        ),
+        (
+            "Dispatcher.ingest (/sensor/batch), the same, stubbed",
+            generic_item,
+            lambda settler: Dispatcher(
+                dispatch,
+                {
+                    data_type: Ingestor(data_type, settler)
+                    for data_type in (dispatch.data_type, *dispatch.targets.values())
+                },
+                settler,
+            ),
+        ),
+    ):
+        recent = RecentMessages(600.0, 100_000)
+        route = make_route(Settler(_Acknowledged(), Metrics(), recent=recent))  # type: ignore[arg-type]
+        repeats, number = 9, 20
+        bodies = iter([_array(item, first=body * _BATCH) for body in range(1100 + repeats * number)])
+        for _ in range(1100):  # warm-up, and a window of 100,000 ids already full
+            result_answer(await route.ingest(next(bodies)))
+        best = float("inf")
+        for _ in range(repeats):
+            batch = [next(bodies) for _ in range(number)]
+            started = time.process_time()
+            for body in batch:
+                result_answer(await route.ingest(body))
+            best = min(best, time.process_time() - started)
+        print(f"  {line:55} {best / number / _BATCH * 1e6:6.2f} µs")
 
 
 async def _publish(topic: str) -> None:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pydantic_core
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType, Dispatch
 from loom_gateway.errors import FieldError, InvalidReading, LoomError
+from loom_gateway.ingest.one_pass import OnePassDispatch
 from loom_gateway.ingest.service import Ingestor, Prepared, Result, Settler, received_now
 from loom_gateway.ingest.validation import (
     check_batch_size,
     parse_array,
     require_finite_numbers,
-    validate_all,
     validate_item,
 )
 
@@ -37,21 +36,7 @@ class Dispatcher:
             target: frozenset(field.alias or name for name, field in target.model.model_fields.items())
             for target in dispatch.targets.values()
         }
-        # Per target, the generic reading's envelope fields it declares too, as the ``include`` of
-        # one call that turns a list of generic readings into dicts (MISSING fields left out).
-        generic_fields = dispatch.data_type.model.model_fields
-        self._envelope = {
-            target: {
-                "__all__": {
-                    name
-                    for name, field in generic_fields.items()
-                    if (field.alias or name) in fields
-                    and (field.alias or name) not in (dispatch.discriminator, dispatch.payload)
-                }
-            }
-            for target, fields in self._fields.items()
-        }
-        self._dump_generics = TypeAdapter(list[dispatch.data_type.model]).dump_python  # type: ignore[name-defined]
+        self._one_pass = OnePassDispatch(dispatch)
 
     async def ingest(self, body: bytes, principal: Principal | None = None) -> Result:
         received_at = received_now()
@@ -77,46 +62,25 @@ class Dispatcher:
             indexes, members = groups.setdefault(data_type, ([], []))
             indexes.append(index)
             members.append(reading)
-        placed: dict[int, Prepared | LoomError] = {}
+        if len(groups) == 1:  # one sensor type in the array: its items are already in order
+            [(data_type, (_, members))] = groups.items()
+            return self._counted_all(data_type, self._ingestors[data_type].prepare_all(members, received_at))
+        placed: list[Prepared | LoomError] = [None] * len(readings)  # type: ignore[list-item]  # all filled
         for data_type, (indexes, members) in groups.items():
             prepared = self._ingestors[data_type].prepare_all(members, received_at)
-            for index, item in zip(indexes, prepared, strict=True):
-                placed[index] = self._counted(data_type, item)
-        return [placed[index] for index in range(len(readings))]
+            for index, item in zip(indexes, self._counted_all(data_type, prepared), strict=True):
+                placed[index] = item
+        return placed
 
     def _valid_readings(self, body: bytes) -> Sequence[tuple[DataType, BaseModel]] | None:
         """Each item as a reading of the type it is sent on to, when every one is valid; else None.
 
         As typed arrays do, and with the same results as item by item: the whole array validated
-        against the generic schema in one pass over the bytes, then the items of each target
-        (envelope plus payload, as ``_as_target`` builds them) in one array per target.
-        """
+        in one pass over the bytes (``OnePassDispatch``)."""
         require_finite_numbers(body)
-        generic_type, dispatch = self.dispatch.data_type, self.dispatch
-        generics = validate_all(generic_type, body)
-        if generics is None:
-            return None
-        check_batch_size(generic_type, len(generics))
-        readings: list[tuple[DataType, BaseModel]] = [(generic_type, generic) for generic in generics]
-        groups: dict[DataType, tuple[list[int], list[BaseModel]]] = {}
-        for index, generic in enumerate(generics):
-            target = dispatch.targets.get(str(getattr(generic, dispatch.discriminator)))
-            if target is None:
-                continue
-            if not isinstance(getattr(generic, dispatch.payload), dict):
-                return None
-            indexes, members = groups.setdefault(target, ([], []))
-            indexes.append(index)
-            members.append(generic)
-        for target, (indexes, members) in groups.items():
-            items = self._dump_generics(members, include=self._envelope[target], by_alias=True)
-            for item, generic in zip(items, members, strict=True):
-                item.update(getattr(generic, dispatch.payload))  # the payload's fields win
-            typed = validate_all(target, pydantic_core.to_json(items))
-            if typed is None:
-                return None
-            for index, reading in zip(indexes, typed, strict=True):
-                readings[index] = (target, reading)
+        readings = self._one_pass.readings(body)
+        if readings is not None:
+            check_batch_size(self.dispatch.data_type, len(readings))
         return readings
 
     def _prepare(self, item: object, pointer: str, received_at: str) -> Prepared | LoomError:
@@ -138,6 +102,15 @@ class Dispatcher:
         if isinstance(item, LoomError):
             self._settler.refused(data_type, item)
         return item
+
+    def _counted_all(
+        self, data_type: DataType, items: list[Prepared | LoomError]
+    ) -> list[Prepared | LoomError]:
+        """The items, each refused one counted."""
+        for item in items:
+            if isinstance(item, LoomError):
+                self._settler.refused(data_type, item)
+        return items
 
     def _as_target(
         self, item: dict[str, object], target: DataType, pointer: str
