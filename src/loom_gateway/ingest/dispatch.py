@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from loom_gateway.auth import Principal
 from loom_gateway.catalog import DataType, Dispatch
 from loom_gateway.errors import FieldError, InvalidReading, LoomError
-from loom_gateway.ingest.one_pass import OnePassDispatch
+from loom_gateway.ingest.one_pass import Group, OnePassDispatch
 from loom_gateway.ingest.service import Ingestor, Prepared, Result, Settler, received_now
 from loom_gateway.ingest.validation import (
     check_batch_size,
@@ -53,35 +53,29 @@ class Dispatcher:
             raise
         return Result(is_array=True, outcomes=await self._settler.settle(prepared, principal))
 
-    def _prepare_by_type(
-        self, readings: Sequence[tuple[DataType, BaseModel]], received_at: str
-    ) -> list[Prepared | LoomError]:
+    def _prepare_by_type(self, groups: Sequence[Group], received_at: str) -> list[Prepared | LoomError]:
         """Each reading's record, in item order: the readings of each type prepared in one call."""
-        groups: dict[DataType, tuple[list[int], list[BaseModel]]] = {}
-        for index, (data_type, reading) in enumerate(readings):
-            indexes, members = groups.setdefault(data_type, ([], []))
-            indexes.append(index)
-            members.append(reading)
-        if len(groups) == 1:  # one sensor type in the array: its items are already in order
-            [(data_type, (_, members))] = groups.items()
-            return self._counted_all(data_type, self._ingestors[data_type].prepare_all(members, received_at))
-        placed: list[Prepared | LoomError] = [None] * len(readings)  # type: ignore[list-item]  # all filled
-        for data_type, (indexes, members) in groups.items():
-            prepared = self._ingestors[data_type].prepare_all(members, received_at)
+        if len(groups) == 1:  # one data type in the array: its items are in order already
+            [(data_type, _, readings)] = groups
+            return self._counted_all(data_type, self._ingestors[data_type].prepare_all(readings, received_at))
+        placed: list[Prepared | LoomError] = [None] * sum(len(group.indexes) for group in groups)  # type: ignore[list-item]
+        for data_type, indexes, readings in groups:
+            prepared = self._ingestors[data_type].prepare_all(readings, received_at)
             for index, item in zip(indexes, self._counted_all(data_type, prepared), strict=True):
                 placed[index] = item
         return placed
 
-    def _valid_readings(self, body: bytes) -> Sequence[tuple[DataType, BaseModel]] | None:
-        """Each item as a reading of the type it is sent on to, when every one is valid; else None.
+    def _valid_readings(self, body: bytes) -> Sequence[Group] | None:
+        """Each item as a reading of the type it is sent on to, grouped by type, when every one is
+        valid; else None.
 
         As typed arrays do, and with the same results as item by item: the whole array validated
         in one pass over the bytes (``OnePassDispatch``)."""
         require_finite_numbers(body)
-        readings = self._one_pass.readings(body)
-        if readings is not None:
-            check_batch_size(self.dispatch.data_type, len(readings))
-        return readings
+        groups = self._one_pass.readings(body)
+        if groups is not None:
+            check_batch_size(self.dispatch.data_type, sum(len(group.indexes) for group in groups))
+        return groups
 
     def _prepare(self, item: object, pointer: str, received_at: str) -> Prepared | LoomError:
         generic_type = self.dispatch.data_type

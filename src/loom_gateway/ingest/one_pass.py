@@ -32,7 +32,7 @@ from pydantic.fields import FieldInfo
 
 from loom_gateway.catalog import DataType, Dispatch
 
-__all__ = ["OnePassDispatch"]
+__all__ = ["Group", "OnePassDispatch"]
 
 _new_object = object.__new__
 # BaseModel's slots, set as ``model_construct`` sets them, through their descriptors (cheaper than
@@ -41,6 +41,14 @@ _set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+class Group(NamedTuple):
+    """The readings of one data type in an array, and where each item stood."""
+
+    data_type: DataType
+    indexes: list[int]
+    readings: list[BaseModel]
 
 
 class _Target(NamedTuple):
@@ -94,29 +102,38 @@ class OnePassDispatch:
         """The targets validated in one pass (the rest go item by item)."""
         return frozenset(target.data_type for target in self._targets.values())
 
-    def readings(self, array: bytes) -> list[tuple[DataType, BaseModel]] | None:
-        """Every item of a JSON array as the reading it is sent on to, when every one is valid
-        (strict, JSON mode); None otherwise. No batch limit: the caller's to enforce."""
+    def readings(self, array: bytes) -> list[Group] | None:
+        """Every item of a JSON array as the reading it is sent on to, grouped by data type, when
+        every one is valid (strict, JSON mode); None otherwise. No batch limit: the caller's to
+        enforce."""
         if self._adapter is None:
             return None
         try:
             items = self._adapter.validate_json(array, strict=True)
         except ValidationError:
             return None
-        generic_type, targets = self._dispatch.data_type, self._targets
-        readings: list[tuple[DataType, BaseModel]] = []
-        for item in items:
-            target = targets.get(type(item))
-            if target is None:
-                if getattr(item, self._dispatch.discriminator) in self._tags:
-                    return None  # a target's item its item model refused (or one not mirrored)
-                readings.append((generic_type, item))
-                continue
-            reading = _as_reading(item, target)
-            if reading is None:
-                return None
-            readings.append((target.data_type, reading))
-        return readings
+        # Grouped by the item's class: a type hashes in C, a DataType in Python.
+        targets, groups = self._targets, dict[type, tuple[_Target | None, list[int], list[BaseModel]]]()
+        for index, item in enumerate(items):
+            kind = type(item)
+            group = groups.get(kind)
+            if group is None:
+                group = groups[kind] = (targets.get(kind), [], [])
+            target, indexes, readings = group
+            if target is not None:
+                reading = _as_reading(item, target)
+                if reading is None:
+                    return None
+                readings.append(reading)
+            elif getattr(item, self._dispatch.discriminator) in self._tags:
+                return None  # a target's item its item model refused (or one not mirrored)
+            else:
+                readings.append(item)
+            indexes.append(index)
+        return [
+            Group(self._dispatch.data_type if target is None else target.data_type, indexes, readings)
+            for target, indexes, readings in groups.values()
+        ]
 
     def _mirror(self, tag: str, target: DataType) -> _Target | None:
         """The item model of one target, or None when it cannot mirror the reference exactly."""
