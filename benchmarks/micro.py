@@ -7,8 +7,10 @@ runs: the minimum of repeats of one piece at a time is steadier. Prints, per rea
 of 100 GPS readings (and of the same readings as generic items of a ``/sensor/batch`` array):
 
 - the pieces of validation (``validation.validate_all``, the finite-number check, and for
-  ``/sensor/batch`` the generic array, the items rebuilt for their target and serialised);
+  ``/sensor/batch`` the one pass that turns the generic items into GPS readings);
 - ``Ingestor.prepare_all`` (the records: value, key, headers), inside a request context with a trace;
+- the whole array through ``Ingestor.ingest`` (and ``Dispatcher.ingest`` for ``/sensor/batch``)
+  and its answer, publishing stubbed;
 - ``Publisher.publish`` of 100 records against librdkafka's mock cluster (no broker process:
   ``test.mock.num.brokers``), CPU of the calling thread and of the whole process;
 - the delivery reports: 100 records produced with a callback each, or one callback for the
@@ -26,14 +28,14 @@ import timeit
 from collections.abc import Callable
 
 import confluent_kafka
-import pydantic_core
 
 from loom_catalog import CATALOG
 from loom_gateway.catalog import DataType, Dispatch
 from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.http.results import result_answer
-from loom_gateway.ingest.dispatch import Dispatcher
 from loom_gateway.ingest.dedupe import RecentMessages
+from loom_gateway.ingest.dispatch import Dispatcher
+from loom_gateway.ingest.one_pass import OnePassDispatch
 from loom_gateway.ingest.service import Ingestor, Settler, received_now
 from loom_gateway.ingest.validation import require_finite_numbers, validate_all
 from loom_gateway.kafka.producer import Publisher
@@ -56,18 +58,17 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(20_000, 10, 10)  # as the gateway runs (app.py)
     dispatch = next(dispatch for dispatch in CATALOG.dispatches if dispatch.path == "/sensor/batch")
-    gps, generic = dispatch.targets["gps"], dispatch.data_type
+    gps = dispatch.targets["gps"]
     typed = _array("{" + _ENVELOPE + "," + _GPS + "}")
     generic_body = _array("{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}")
     readings = validate_all(gps, typed) or []
-    items = [{**pydantic_core.from_json(typed)[0]} for _ in range(_BATCH)]
 
     print(f"per reading of an array of {_BATCH} GPS readings, minimum of repeats:")
     _time("finite-number check, typed array", lambda: require_finite_numbers(typed))
     _time("validate_all, typed array (GPS)", lambda: validate_all(gps, typed))
     _time("finite-number check, /sensor/batch array", lambda: require_finite_numbers(generic_body))
-    _time("validate_all, /sensor/batch array (generic)", lambda: validate_all(generic, generic_body))
-    _time("to_json of the items rebuilt for GPS", lambda: pydantic_core.to_json(items))
+    one_pass = OnePassDispatch(dispatch)
+    _time("OnePassDispatch.readings, /sensor/batch array", lambda: one_pass.readings(generic_body))
     ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare_all() needs no settler
 
     def prepare() -> object:

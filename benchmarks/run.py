@@ -83,6 +83,8 @@ class Phase:
     """Readings/s of each round, when the row combines alternating rounds."""
     store_calls: int = 0
     """Script calls the gateway made to its shared state store (0: it has none, or never used it)."""
+    store_cpu_s: float = 0.0
+    """The state store's ``redis-server`` CPU: on this machine it shares the cores too."""
 
     @property
     def requests_per_s(self) -> float:
@@ -103,6 +105,10 @@ class Phase:
     @property
     def broker_cpu_us_per_reading(self) -> float:
         return 1e6 * self.broker_cpu_s / max(self.requests * self.batch, 1)
+
+    @property
+    def store_cpu_us_per_reading(self) -> float:
+        return 1e6 * self.store_cpu_s / max(self.requests * self.batch, 1)
 
 
 def main() -> None:
@@ -304,6 +310,7 @@ def _combine(rounds: list[Phase]) -> Phase:
         warmup_acknowledged=sum(phase.warmup_acknowledged for phase in rounds),
         rounds=[phase.readings_per_s for phase in rounds],
         store_calls=sum(phase.store_calls for phase in rounds),
+        store_cpu_s=sum(phase.store_cpu_s for phase in rounds),
     )
 
 
@@ -370,11 +377,13 @@ def _load(
     workers = server.workers()
     broker_pids = [broker.pid] if broker.pid is not None else []
     before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
-    calls_before = _script_calls(server)
+    store_pids = [server.state_store.pid] if server.state_store and server.state_store.pid else []
+    calls_before, store_before = _script_calls(server), _cpu_ticks(store_pids)
     stats = _run_wrk(wrk, server, script, connections, duration, batch, path)
     cpu_s = (_cpu_ticks(workers) - before) / CLOCK_TICKS
     broker_cpu_s = (_cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
     store_calls = _script_calls(server) - calls_before
+    store_cpu_s = (_cpu_ticks(store_pids) - store_before) / CLOCK_TICKS
     return Phase(
         name=name,
         batch=batch,
@@ -389,6 +398,7 @@ def _load(
         peak_rss_mb=[_status_kb(pid, "VmHWM") / 1024 for pid in workers],
         warmup_acknowledged=0 if warmed is None else (warmed["requests"] - warmed["non2xx"]) * batch,
         store_calls=store_calls,
+        store_cpu_s=store_cpu_s,
     )
 
 
@@ -513,7 +523,10 @@ def _report(
             # Zero would mean a gateway deciding from memory (a store it cannot reach): not this row.
             per_request = phase.store_calls / max(phase.requests, 1)
             unused = "" if phase.store_calls else " — THE STORE WAS NOT USED"
-            print(f"{phase.name}: {per_request:.2f} state-store calls per request{unused}")
+            print(
+                f"{phase.name}: {per_request:.2f} state-store calls per request{unused}; redis-server CPU "
+                f"{phase.store_cpu_us_per_reading:.1f} µs/reading (on the same cores)"
+            )
     acknowledged = _acknowledged(results, soak)
     verdict = "every acknowledged reading landed" if landed >= acknowledged else "READINGS MISSING"
     print(

@@ -76,6 +76,11 @@ class RedisServer:
         tls_only = ("--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no")
         return (*tls_only, "--tls-cert-file", certificate, "--tls-key-file", key)
 
+    @property
+    def pid(self) -> int | None:
+        """The server's process id while it runs (the benchmark reads its CPU from /proc)."""
+        return None if self._process is None else self._process.pid
+
     def script_calls(self) -> int:
         """Script calls (EVALSHA, EVAL) it has answered so far, from its commandstats."""
         import redis  # a dependency of the gateway; imported here to keep this module light
