@@ -19,6 +19,7 @@ import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -177,5 +178,27 @@ def test_a_flood_far_above_capacity_is_refused_promptly_in_bounded_memory(broker
     assert max(waiting) == MAX_IN_FLIGHT  # reached the bound, never beyond it
     assert max(second_half) < RSS_BOUND_MIB
     assert [b - a for a, b in zip(first_half, second_half, strict=True) if b - a > GROWTH_BOUND_MIB] == []
-    consumed = read_topic(broker.bootstrap_servers, prefix + HEARTRATE_TOPIC, expected=len(admitted))
-    assert {a.message_id for a in admitted} - {json.loads(r.value)["message_id"] for r in consumed} == set()
+    assert not_in_kafka(broker, prefix + HEARTRATE_TOPIC, {a.message_id for a in admitted}) == set()
+
+
+def not_in_kafka(broker: EmbeddedBroker, topic: str, acknowledged: set[str]) -> set[str]:
+    """The acknowledged message ids no record on ``topic`` carries.
+
+    Tansu reports wrong end offsets (``../shared/TOOLING-NOTES.md``), so a read that stops at its
+    end of partition once it has as many records as expected can stop short if some record came
+    twice: an id not found is looked for once more, by a fresh consumer from the beginning,
+    before it is called missing. The figures of both reads go into the failure message.
+    """
+    first = read_topic(broker.bootstrap_servers, topic, expected=len(acknowledged))
+    ids = Counter(json.loads(record.value)["message_id"] for record in first)
+    missing = acknowledged - ids.keys()
+    if not missing:
+        return missing
+    again = read_topic(broker.bootstrap_servers, topic, expected=len(first) + len(missing), timeout_s=30)
+    found = missing & {json.loads(record.value)["message_id"] for record in again}
+    duplicates = sum(count - 1 for count in ids.values())
+    print(
+        f"\n{len(missing)} acknowledged ids not in the first read ({len(first)} records, {duplicates}"
+        f" duplicates); a second read ({len(again)} records) found {len(found)} of them"
+    )
+    return missing - found
