@@ -63,7 +63,6 @@ class _Target(NamedTuple):
     """The item's field holding the payload."""
     envelope: frozenset[str]
     """The target's fields the envelope may hold."""
-    envelope_names: tuple[str, ...]
     required: tuple[str, ...]
     """Fields the target requires that the generic envelope does not guarantee."""
     revalidate: Mapping[str, TypeAdapter[Any]]
@@ -192,7 +191,6 @@ class OnePassDispatch:
             model,
             dispatch.payload,
             envelope,
-            tuple(envelope),
             required,
             revalidate,
         )
@@ -201,17 +199,17 @@ class OnePassDispatch:
 def _as_reading(item: BaseModel, target: _Target) -> BaseModel | None:
     """The target's reading an item model holds, as the target's own validation of the merged
     fields builds it (its fields in order, the fields set); None when the target refuses it."""
-    _, _, reading_model, payload_field, envelope_fields, envelope_names, required, revalidate = target
+    _, _, reading_model, payload_field, envelope_fields, required, revalidate = target
     envelope = item.__dict__
     payload = envelope[payload_field]
     # The target's fields in its order, MISSING where the payload has none: the envelope's fill in.
     values: dict[str, Any] = payload.__dict__.copy()
     payload_set: set[str] = payload.__pydantic_fields_set__
-    if payload_set.isdisjoint(envelope_names):  # the usual item: no field in both places
-        for name in envelope_names:
+    if payload_set.isdisjoint(envelope_fields):  # the usual item: no field in both places
+        for name in envelope_fields:
             values[name] = envelope[name]
     else:
-        for name in envelope_names:
+        for name in envelope_fields:
             if name not in payload_set:
                 values[name] = envelope[name]
     for name, adapter in revalidate.items():
