@@ -17,7 +17,7 @@ from itertools import repeat
 from loom_gateway.errors import LoomError
 from loom_gateway.expiring import ExpiringKeys
 
-__all__ = ["DedupeKey", "RecentMessages", "dedupe_key", "split_dedupe_key"]
+__all__ = ["DedupeKey", "RecentMessages", "dedupe_key"]
 
 DedupeKey = str
 """``topic:len(device id):device id:message_id``, one string (see ``dedupe_key``)."""
@@ -27,13 +27,6 @@ def dedupe_key(topic: str, device_id: str, message_id: str) -> DedupeKey:
     """One string, not a tuple of three: a window of 100,000 ids took 31 MB per worker as tuples and
     20 as strings. Topic names hold no ':'; the device id's length keeps it apart from the message id."""
     return f"{topic}:{len(device_id)}:{device_id}:{message_id}"
-
-
-def split_dedupe_key(key: DedupeKey) -> tuple[str, str]:
-    """``dedupe_key``'s topic and device (``topic:len(device id):device id``), and its message id."""
-    topic, length, _ = key.split(":", 2)
-    owner_end = len(topic) + len(length) + 2 + int(length)
-    return key[:owner_end], key[owner_end + 1 :]
 
 
 class RecentMessages:

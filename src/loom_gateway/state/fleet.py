@@ -20,11 +20,11 @@ from typing import NamedTuple
 
 from loom_gateway.errors import BrokerUnavailable, LoomError, RateLimited, StateUnavailable
 from loom_gateway.ingest.admission import DeviceRateLimiter
-from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages, split_dedupe_key
+from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages
 from loom_gateway.metrics import Metrics
 from loom_gateway.settings import Settings
-from loom_gateway.state._scripts import ACKNOWLEDGED, IN_FLIGHT
-from loom_gateway.state.store import Claim, StateStore
+from loom_gateway.state._scripts import ACKNOWLEDGED
+from loom_gateway.state.store import StateStore
 
 __all__ = ["IN_FLIGHT_GRACE_MS", "Admission", "FleetAdmission"]
 
@@ -140,11 +140,13 @@ class FleetAdmission:
                 None if device is None or self._rate_limiter is None else self._rate_prefix + device
                 for device in devices
             ]
-            claims = [None if key is None or self._recent is None else self._claim(key) for key in keys]
-            if not any(rate_keys) and not any(claims):
+            claim_keys = [
+                None if key is None or self._recent is None else self._claim_key(key) for key in keys
+            ]
+            if not any(rate_keys) and not any(claim_keys):
                 return Admission({}, {}, None)  # nothing to decide (ids the gateway made, no limit)
             try:
-                answers = await self.store.admit(rate_keys, claims)
+                answers = await self.store.admit(rate_keys, claim_keys)
             except StateUnavailable as error:
                 self.failed("admit", error)
                 self._store_again_at = self._clock() + _RETRY_STORE_AFTER_S
@@ -154,7 +156,7 @@ class FleetAdmission:
                     logger.warning(
                         "the state store answers again: retries and rate limits hold for the fleet"
                     )
-                return self._decided(devices, claims, answers)
+                return self._decided(devices, claim_keys, answers)
         return self._from_memory(devices, keys)
 
     def failed(self, operation: str, error: Exception) -> None:
@@ -172,13 +174,11 @@ class FleetAdmission:
                 error,
             )
 
-    def _claim(self, key: DedupeKey) -> Claim:
-        """The store's hash for the key's topic and device, and its message id."""
-        owner, message_id = split_dedupe_key(key)
-        return self._claim_prefix + owner, message_id
+    def _claim_key(self, key: DedupeKey) -> str:
+        return self._claim_prefix + key
 
     def _decided(
-        self, devices: Sequence[str | None], claims: Sequence[Claim | None], answers: Sequence[int]
+        self, devices: Sequence[str | None], claim_keys: Sequence[str | None], answers: Sequence[int]
     ) -> Admission:
         refused: dict[int, LoomError] = {}
         retries: dict[int, Awaitable[LoomError | None] | None] = {}
@@ -190,17 +190,17 @@ class FleetAdmission:
                     f"device {devices[index]!r} is over its rate of {self._rate:g} readings/s",
                     math.ceil(-answer / 1000),
                 )
-            elif answer == ACKNOWLEDGED:
+            elif answer == 1:
                 retries[index] = None
             else:
-                claim = claims[index]
-                assert claim is not None  # only claims are in flight
-                retries[index] = _FirstAttempt(self, claim)
-        finish = self._finish if any(claim is not None for claim in claims) else None
+                key = claim_keys[index]
+                assert key is not None  # only claims are in flight
+                retries[index] = _FirstAttempt(self, key)
+        finish = self._finish if any(key is not None for key in claim_keys) else None
         return Admission(refused, retries, finish)
 
     def _finish(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
-        settled = [(self._claim(key), error is None) for key, error in outcomes if key is not None]
+        settled = [(self._claim_key(key), error is None) for key, error in outcomes if key is not None]
         if settled:
             self.store.settle(settled)
 
@@ -222,7 +222,7 @@ class FleetAdmission:
         retries: dict[int, Awaitable[LoomError | None] | None] = dict(self._recent.claim(claims))
         return Admission(refused, retries, self._recent.finish_all)
 
-    async def first_attempt(self, claim: Claim) -> LoomError | None:
+    async def first_attempt(self, key: str) -> LoomError | None:
         """Wait for the outcome of a claim held elsewhere (polling, with backoff), at most as long as
         the claim itself can hold: None once it is acknowledged, an error to retry on otherwise."""
         deadline = self._clock() + self.store.in_flight_ttl_s
@@ -230,13 +230,13 @@ class FleetAdmission:
         while True:
             await asyncio.sleep(delay)
             try:
-                state = await self.store.outcome(claim)
+                value = await self.store.outcome(key)
             except StateUnavailable as error:
                 self.failed("wait", error)
                 return BrokerUnavailable("the first attempt with this message_id has an unknown outcome")
-            if state == ACKNOWLEDGED:
+            if value == ACKNOWLEDGED:
                 return None
-            if state != IN_FLIGHT:
+            if value is None:
                 return BrokerUnavailable("the first attempt with this message_id was not acknowledged")
             if self._clock() >= deadline:
                 return BrokerUnavailable("the first attempt with this message_id is still not acknowledged")
@@ -246,11 +246,11 @@ class FleetAdmission:
 class _FirstAttempt:
     """Awaitable once: polling starts only when awaited (a request that ends before never polls)."""
 
-    __slots__ = ("_claim", "_fleet")
+    __slots__ = ("_fleet", "_key")
 
-    def __init__(self, fleet: FleetAdmission, claim: Claim) -> None:
+    def __init__(self, fleet: FleetAdmission, key: str) -> None:
         self._fleet = fleet
-        self._claim = claim
+        self._key = key
 
     def __await__(self) -> Generator[object, None, LoomError | None]:
-        return self._fleet.first_attempt(self._claim).__await__()
+        return self._fleet.first_attempt(self._key).__await__()

@@ -44,74 +44,47 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from loom_gateway.errors import StateServerError, StateUnavailable
-from loom_gateway.state._scripts import OUTCOME_SCRIPT, SCRIPT
-from loom_gateway.state.connection import Reply, RespConnection
+from loom_gateway.state._scripts import SCRIPT
+from loom_gateway.state.connection import RespConnection
 
-__all__ = ["SETTLE_DELAY_S", "Claim", "StateStore"]
+__all__ = ["SETTLE_DELAY_S", "StateStore"]
 
 SETTLE_DELAY_S = 0.05
 """How long what Kafka said about claims may wait for an admission to ride along with, before it gets a
 call of its own: under load it always rides along (one call per round trip, not two); a retry of a
 reading that is acknowledged but not settled yet waits that much longer for its answer."""
-
-
-class _Script:
-    """A script and the name the server knows it by (its SHA-1)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.sha = hashlib.sha1(source.encode()).hexdigest()
-
-
-_ADMIT = _Script(SCRIPT)
-_OUTCOME = _Script(OUTCOME_SCRIPT)
-
-
-Claim = tuple[str, str]
-"""A message id's hash (its topic and device, without the time bucket) and the message id."""
-
-
-@dataclass(slots=True)
-class _Keys:
-    """The keys of one call, each once, and their index in KEYS (from 1)."""
-
-    keys: list[str] = field(default_factory=list)
-    index: dict[str, int] = field(default_factory=dict)
-
-    def of(self, key: str) -> int:
-        number = self.index.get(key, 0)
-        if not number:
-            self.keys.append(key)
-            number = self.index[key] = len(self.keys)
-        return number
+_SCRIPT_SHA = hashlib.sha1(SCRIPT.encode()).hexdigest()  # the name the server knows it by
 
 
 @dataclass(slots=True)
 class _AdmitBatch:
-    """The admissions of several requests, merged into one call: shared keys appear once."""
+    """The admissions of several requests, merged into one call: shared rate keys appear once."""
 
-    keys: _Keys = field(default_factory=_Keys)
+    keys: list[str] = field(default_factory=list)
+    rate_index: dict[str, int] = field(default_factory=dict)
     pairs: list[str] = field(default_factory=list)
-    """Per reading, ``"rate,hash"``: the index in ``keys`` of its rate key and its message id's
-    hash (0: none)."""
-    ids: list[str] = field(default_factory=list)
-    """Per reading, its message id ("" without a claim)."""
-    claims: list[Claim | None] = field(default_factory=list)
+    """Per reading, ``"rate,claim"``: the index in ``keys`` (from 1) of its rate and idempotency keys
+    (0: none)."""
+    claims: list[int] = field(default_factory=list)
     waiting: list[tuple[int, int, asyncio.Future[list[int]]]] = field(default_factory=list)
 
     def add(
-        self, rate_keys: Sequence[str | None], claims: Sequence[Claim | None]
+        self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]
     ) -> asyncio.Future[list[int]]:
-        of = self.keys.of
+        keys, rate_index = self.keys, self.rate_index
         start = len(self.pairs)
-        for rate_key, claim in zip(rate_keys, claims, strict=True):
-            rate = 0 if rate_key is None else of(rate_key)
-            if claim is None:
-                self.pairs.append(f"{rate},0")
-                self.ids.append("")
-            else:
-                self.pairs.append(f"{rate},{of(claim[0])}")
-                self.ids.append(claim[1])
+        for rate_key, claim_key in zip(rate_keys, claim_keys, strict=True):
+            rate = 0
+            if rate_key is not None:
+                rate = rate_index.get(rate_key, 0)
+                if not rate:
+                    keys.append(rate_key)
+                    rate = rate_index[rate_key] = len(keys)
+            claim = 0
+            if claim_key is not None:
+                keys.append(claim_key)
+                claim = len(keys)
+            self.pairs.append(f"{rate},{claim}")
             self.claims.append(claim)
         future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
         self.waiting.append((start, len(rate_keys), future))
@@ -143,13 +116,11 @@ class StateStore:
         self._tolerance_us = self._interval_us * burst
         self._in_flight_ttl_ms = in_flight_ttl_ms
         self._window_ms = window_ms
-        # Wide enough that an entry outlives neither its bucket nor the next (see _scripts).
-        self._bucket_ms = max(window_ms, in_flight_ttl_ms)
         # Whose claim an entry is: this process's, so that it releases only its own.
         self._token = uuid.uuid4().hex
         self._connection: RespConnection | None = None
         self._admitting: _AdmitBatch | None = None
-        self._settling: list[tuple[Claim, bool]] = []
+        self._settling: list[tuple[str, bool]] = []
         self._settle_timer: asyncio.TimerHandle | None = None
         self._sender: asyncio.Task[None] | None = None
         self._on_error = on_error
@@ -182,19 +153,18 @@ class StateStore:
             self._connection.close()
             self._connection = None
 
-    async def admit(self, rate_keys: Sequence[str | None], claims: Sequence[Claim | None]) -> list[int]:
-        """Per reading (its device's rate key and its message id's claim, either None): 0 publish it,
-        1 acknowledged already, 2 in flight elsewhere, -n rate limited for n ms. Raises
-        StateUnavailable."""
+    async def admit(self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]) -> list[int]:
+        """Per reading (its device's rate key and its idempotency key, either None): 0 publish it, 1
+        acknowledged already, 2 in flight elsewhere, -n rate limited for n ms. Raises StateUnavailable."""
         batch = self._admitting
         if batch is None:
             batch = self._admitting = _AdmitBatch()
-        future = batch.add(rate_keys, claims)
+        future = batch.add(rate_keys, claim_keys)
         self._send_soon()
         return await future
 
-    def settle(self, outcomes: Sequence[tuple[Claim, bool]]) -> None:
-        """Claims' outcomes (claim, acknowledged): kept for the window, or released. Sent without waiting,
+    def settle(self, outcomes: Sequence[tuple[str, bool]]) -> None:
+        """Claims' outcomes (key, acknowledged): kept for the window, or released. Sent without waiting,
         with the next admission, or on their own after SETTLE_DELAY_S."""
         self._settling += outcomes
         if self._sender is None or self._sender.done():
@@ -220,22 +190,18 @@ class StateStore:
             first = False
             batch, self._admitting = self._admitting, None
             settling, self._settling = self._settling, []
-            keys = batch.keys if batch is not None else _Keys()
-            of = keys.of
+            keys = batch.keys if batch is not None else []
             args = (
-                self._bucket_ms,
                 self._interval_us,
                 self._tolerance_us,
                 self._in_flight_ttl_ms,
                 self._token,
                 self._window_ms,
-                " ".join(f"{of(hash_key)},{int(acknowledged)}" for (hash_key, _), acknowledged in settling),
+                "".join("1" if acknowledged else "0" for _, acknowledged in settling),
                 " ".join(batch.pairs) if batch is not None else "",
-                *(message_id for (_, message_id), _ in settling),
-                *(batch.ids if batch is not None else ()),
             )
             try:
-                answers = await self._evaluate(_ADMIT, keys.keys, args)
+                answers = await self._evaluate([*keys, *(key for key, _ in settling)], args)
             except StateUnavailable as error:
                 if settling:
                     # Those claims then expire on their own after the in-flight ttl.
@@ -252,18 +218,19 @@ class StateStore:
             # Settled while the last call was on the wire, with no admission after it to ride along.
             self._settle_later()
 
-    async def _evaluate(self, script: _Script, keys: list[str], args: tuple[object, ...]) -> Reply:
+    async def _evaluate(self, keys: list[str], args: tuple[object, ...]) -> list[int]:
         """The script, by its digest; loaded first when the server does not know it (a restarted server
         forgets its scripts; NOSCRIPT means it ran nothing, so sending it again is safe)."""
         connection = self._open_connection()
-        command = ("EVALSHA", script.sha, len(keys), *keys, *args)
+        command = ("EVALSHA", _SCRIPT_SHA, len(keys), *keys, *args)
         try:
-            return await connection.call(*command)
+            answers: list[int] = await connection.call(*command)
         except StateServerError as error:
             if not str(error).startswith("NOSCRIPT"):
                 raise
-            await connection.call("SCRIPT", "LOAD", script.source)
-            return await connection.call(*command)
+            await connection.call("SCRIPT", "LOAD", SCRIPT)
+            answers = await connection.call(*command)
+        return answers
 
     def _open_connection(self) -> RespConnection:
         if self._connection is None:
@@ -271,7 +238,7 @@ class StateStore:
         return self._connection
 
     def _answer(self, batch: _AdmitBatch, answers: Sequence[int]) -> None:
-        released: list[tuple[Claim, bool]] = []
+        released: list[tuple[str, bool]] = []
         for start, count, future in batch.waiting:
             mine = [int(answer) for answer in answers[start : start + count]]
             if not future.done():
@@ -280,9 +247,9 @@ class StateStore:
                 # Its request is gone (the client left): what it claimed will never be published.
                 claims = batch.claims[start : start + count]
                 released += [
-                    (claim, False)
+                    (batch.keys[claim - 1], False)
                     for answer, claim in zip(mine, claims, strict=True)
-                    if answer == 0 and claim is not None
+                    if answer == 0 and claim
                 ]
         if released:
             self.settle(released)
@@ -291,9 +258,8 @@ class StateStore:
         """Raises StateUnavailable when the store does not answer."""
         await self._open_connection().call("PING")
 
-    async def outcome(self, claim: Claim) -> int:
-        """A message id's state: ACKNOWLEDGED, IN_FLIGHT, or 0 (none: never claimed, released, or its
-        claim or acknowledgement expired)."""
-        hash_key, message_id = claim
-        state: int = await self._evaluate(_OUTCOME, [hash_key], (self._bucket_ms, message_id))
-        return state
+    async def outcome(self, key: str) -> bytes | None:
+        """An idempotency entry's value: ACKNOWLEDGED, a claimant's token, or None (none, or released)."""
+        value = await self._open_connection().call("GET", key)
+        assert value is None or isinstance(value, bytes)
+        return value

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from loom_gateway.errors import BrokerUnavailable
-from loom_gateway.ingest.dedupe import RecentMessages, dedupe_key, split_dedupe_key
+from loom_gateway.ingest.dedupe import RecentMessages, dedupe_key
 
 KEY = dedupe_key("device.sensor.gps.raw", "phone-1", "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40")
 
@@ -120,14 +118,3 @@ def test_an_id_twice_in_one_request_is_published_once_and_the_second_waits_for_t
     assert first_attempt is None  # acknowledged
     assert recent.acknowledged(KEY)
     assert recent.acknowledged(other)
-
-
-@pytest.mark.parametrize(
-    ("device_id", "message_id"),
-    [("phone-1", "7d9f0c2e"), ("a:1", "b"), ("a", "1:b"), ("", ":"), ("dévice", "x:y:z")],
-)
-def test_a_key_splits_into_its_topic_and_device_and_its_message_id(device_id: str, message_id: str) -> None:
-    owner, split_id = split_dedupe_key(dedupe_key("device.sensor.gps.raw", device_id, message_id))
-
-    assert split_id == message_id
-    assert owner == dedupe_key("device.sensor.gps.raw", device_id, "")[:-1]

@@ -10,21 +10,15 @@ from typing import TypeVar
 import pytest
 import redis
 
-from loom_gateway.state._scripts import ACKNOWLEDGED, IN_FLIGHT
-from loom_gateway.state.store import SETTLE_DELAY_S, Claim, StateStore
+from loom_gateway.state.store import SETTLE_DELAY_S, StateStore
 from tests.support.redis_server import RedisServer
 
 T = TypeVar("T")
-PUBLISH = 0
+PUBLISH, ACKNOWLEDGED, IN_FLIGHT = 0, 1, 2
 
 
 def store(
-    server: RedisServer,
-    *,
-    rate: float = 0,
-    burst: int = 1,
-    in_flight_ttl_ms: int = 10_000,
-    window_ms: int = 60_000,
+    server: RedisServer, *, rate: float = 0, burst: int = 1, in_flight_ttl_ms: int = 10_000
 ) -> StateStore:
     return StateStore(
         server.url,
@@ -32,7 +26,7 @@ def store(
         rate=rate,
         burst=burst,
         in_flight_ttl_ms=in_flight_ttl_ms,
-        window_ms=window_ms,
+        window_ms=60_000,
         on_error=lambda operation, error: pytest.fail(f"{operation}: {error}"),
     )
 
@@ -52,11 +46,6 @@ def run(*stores: StateStore, scenario: Callable[[], Awaitable[T]]) -> T:
 
 def fresh(name: str) -> str:
     return f"test:{uuid.uuid4().hex}:{name}"
-
-
-def claim(name: str, device: str | None = None) -> Claim:
-    """A fresh message id of ``device`` (by default a device of its own)."""
-    return device or fresh("device"), fresh(name)
 
 
 def test_a_device_gets_its_burst_at_once_then_its_rate_and_every_worker_draws_on_one_bucket(
@@ -104,7 +93,7 @@ def test_a_message_id_is_claimed_once_acknowledged_for_the_window_and_freed_when
     state_store: RedisServer,
 ) -> None:
     first, second = store(state_store), store(state_store)
-    acked, failed = claim("acked"), claim("failed")
+    acked, failed = fresh("acked"), fresh("failed")
 
     async def scenario() -> list[list[int]]:
         claimed = await first.admit([None, None], [acked, failed])
@@ -124,21 +113,21 @@ def test_a_message_id_is_claimed_once_acknowledged_for_the_window_and_freed_when
 
 def test_only_the_claimant_releases_its_claim(state_store: RedisServer) -> None:
     claimant, other = store(state_store), store(state_store)
-    key = claim("claim")
+    key = fresh("claim")
 
-    async def scenario() -> int:
+    async def scenario() -> bytes | None:
         await claimant.admit([None], [key])
         other.settle([(key, False)])  # not its claim: nothing released
         await other.close()
         await other.open()
         return await other.outcome(key)
 
-    assert run(claimant, other, scenario=scenario) == IN_FLIGHT
+    assert run(claimant, other, scenario=scenario) == claimant.token.encode()
 
 
 def test_a_claim_whose_claimant_never_settles_expires(state_store: RedisServer) -> None:
     crashed, survivor = store(state_store, in_flight_ttl_ms=200), store(state_store)
-    key = claim("claim")
+    key = fresh("claim")
 
     async def scenario() -> list[int]:
         await crashed.admit([None], [key])
@@ -150,7 +139,7 @@ def test_a_claim_whose_claimant_never_settles_expires(state_store: RedisServer) 
 
 def test_what_a_request_that_is_gone_claimed_is_released(state_store: RedisServer) -> None:
     leaving, other = store(state_store), store(state_store)
-    key = claim("claim")
+    key = fresh("claim")
 
     async def scenario() -> list[int]:
         request = asyncio.ensure_future(leaving.admit([None], [key]))
@@ -165,104 +154,36 @@ def test_what_a_request_that_is_gone_claimed_is_released(state_store: RedisServe
 
 def test_a_store_that_forgot_the_script_is_given_it_again(state_store: RedisServer) -> None:
     worker = store(state_store)
-    key = claim("claim")
+    key = fresh("claim")
 
-    async def scenario() -> tuple[list[int], int]:
-        await worker.admit([None], [claim("warm")])  # the scripts are loaded
-        redis.Redis(port=state_store.port).script_flush()  # as a restarted server has forgotten them
-        admitted = await worker.admit([None], [key])
-        redis.Redis(port=state_store.port).script_flush()
-        return admitted, await worker.outcome(key)
+    async def scenario() -> list[int]:
+        await worker.admit([None], [fresh("warm")])  # the script is loaded
+        redis.Redis(port=state_store.port).script_flush()  # as a restarted server has forgotten it
+        return await worker.admit([None], [key])
 
-    assert run(worker, scenario=scenario) == ([PUBLISH], IN_FLIGHT)
+    assert run(worker, scenario=scenario) == [PUBLISH]
+    assert redis.Redis(port=state_store.port).get(key) == worker.token.encode()
 
 
 def test_outcomes_ride_along_with_the_next_admission_or_go_on_their_own_after_a_delay(
     state_store: RedisServer,
 ) -> None:
     worker = store(state_store)
-    along, alone = claim("along"), claim("alone")
+    along, alone = fresh("along"), fresh("alone")
 
-    async def scenario() -> tuple[int, list[int], int, int]:
+    async def scenario() -> tuple[int, bytes | None, bytes | None]:
         await worker.admit([None, None], [along, alone])
         calls_before = state_store.script_calls()
         worker.settle([(along, True)])
-        retried = await worker.admit([None], [along])  # carries the outcome: one call for both
+        await worker.admit([None], [fresh("next")])  # carries the outcome: one call for both
         calls = state_store.script_calls() - calls_before
         worker.settle([(alone, True)])  # no admission follows
         not_yet = await worker.outcome(alone)
         await asyncio.sleep(SETTLE_DELAY_S * 4)
-        return calls, retried, not_yet, await worker.outcome(alone)
+        return calls, not_yet, await worker.outcome(alone)
 
-    calls, retried, not_yet, later = run(worker, scenario=scenario)
+    calls, not_yet, later = run(worker, scenario=scenario)
 
     assert calls == 1
-    assert retried == [ACKNOWLEDGED]  # settled first, then admitted
-    assert not_yet == IN_FLIGHT  # not settled yet: waiting for company
-    assert later == ACKNOWLEDGED  # settled, on its own call
-
-
-def test_an_acknowledged_message_id_is_remembered_for_the_window_then_forgotten(
-    state_store: RedisServer,
-) -> None:
-    # Buckets 1.5 s wide (the in-flight ttl, longer than the window): acknowledged 0.2 s before a
-    # bucket ends (by the server's clock), the id is looked up on both sides of that end, and once
-    # its window is over while its bucket is still kept.
-    worker = store(state_store, in_flight_ttl_ms=1500, window_ms=1000)
-    key = claim("acked")
-    seconds, microseconds = redis.Redis(port=state_store.port).time()
-    into_bucket_ms = (seconds * 1000 + microseconds // 1000) % 1500
-
-    async def scenario() -> tuple[list[int], list[int], list[int]]:
-        await asyncio.sleep(((1300 - into_bucket_ms) % 1500) / 1000)
-        await worker.admit([None], [key])
-        worker.settle([(key, True)])
-        await worker.admit([None], [claim("carrier")])  # the outcome rides along
-        loop = asyncio.get_running_loop()
-        looked_until = loop.time() + 0.6  # well inside the window, on a loaded machine too
-        within = []
-        while loop.time() < looked_until:
-            within.append(await worker.outcome(key))
-            await asyncio.sleep(0.05)
-        retried = await worker.admit([None], [key])  # in the next bucket now
-        await asyncio.sleep(0.6)
-        return within, retried, await worker.admit([None], [key])
-
-    within, retried, after = run(worker, scenario=scenario)
-
-    assert len(within) >= 5
-    assert set(within) == {ACKNOWLEDGED}
-    assert retried == [ACKNOWLEDGED]
-    assert after == [PUBLISH]  # past the window: a retry is published again
-
-
-def test_a_message_id_is_its_devices_and_a_request_naming_it_twice_claims_it_once(
-    state_store: RedisServer,
-) -> None:
-    worker = store(state_store)
-    device, other_device = fresh("device"), fresh("device")
-    shared = fresh("id")
-
-    async def scenario() -> list[int]:
-        return await worker.admit([None] * 3, [(device, shared), (other_device, shared), (device, shared)])
-
-    assert run(worker, scenario=scenario) == [PUBLISH, PUBLISH, IN_FLIGHT]
-
-
-def test_a_devices_message_ids_share_one_key_on_the_server(state_store: RedisServer) -> None:
-    worker = store(state_store)
-    device = fresh("device")
-    server = redis.Redis(port=state_store.port)
-
-    async def scenario() -> list[int]:
-        keys_before = server.dbsize()
-        ids = [claim(str(number), device) for number in range(100)]
-        await worker.admit([None] * 100, ids)
-        worker.settle([(each, True) for each in ids])
-        await worker.admit([None], [claim("carrier", device)])
-        return [server.dbsize() - keys_before, *[await worker.outcome(each) for each in ids]]
-
-    added, *states = run(worker, scenario=scenario)
-
-    assert added == 1  # one hash for the device's bucket, not a key per message id
-    assert states == [ACKNOWLEDGED] * 100
+    assert not_yet == worker.token.encode()  # still in flight: waiting for company
+    assert later == b"a"  # acknowledged, on its own call
