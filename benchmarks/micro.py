@@ -50,6 +50,9 @@ _ENVELOPE = (
     '"services_encountered":["mobile-client"],"content_hash":null'
 )
 _GPS = '"latitude":52.3676,"longitude":4.9041,"altitude":2.5,"accuracy":8.0,"heading":null,"speed":0.0'
+_TYPED_ITEM = "{" + _ENVELOPE + "," + _GPS + "}"
+# The same reading as a generic item of a /sensor/batch array.
+_GENERIC_ITEM = "{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}"
 _TRACE = [("traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
 _MOCK = {"test.mock.num.brokers": 1}
 
@@ -59,8 +62,8 @@ def main() -> None:
     gc.set_threshold(20_000, 10, 10)  # as the gateway runs (app.py)
     dispatch = next(dispatch for dispatch in CATALOG.dispatches if dispatch.path == "/sensor/batch")
     gps = dispatch.targets["gps"]
-    typed = _array("{" + _ENVELOPE + "," + _GPS + "}")
-    generic_body = _array("{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}")
+    typed = _array(_TYPED_ITEM)
+    generic_body = _array(_GENERIC_ITEM)
     readings = validate_all(gps, typed) or []
 
     print(f"per reading of an array of {_BATCH} GPS readings, minimum of repeats:")
@@ -104,17 +107,15 @@ async def _ingest_without_kafka(gps: DataType, dispatch: Dispatch) -> None:
     ``Dispatcher.ingest``) and its answer, publishing stubbed: validation, the records, admission,
     the idempotency window (fresh ids each time, as a window of 100,000 fills), the per-reading
     outcomes and the JSON answer."""
-    typed_item = "{" + _ENVELOPE + "," + _GPS + "}"
-    generic_item = "{" + _ENVELOPE + ',"sensor_type":"gps","value":{' + _GPS + "}}"
     for line, item, make_route in (
         (
             "Ingestor.ingest + result_answer, Kafka stubbed",
-            typed_item,
+            _TYPED_ITEM,
             lambda settler: Ingestor(gps, settler),
         ),
         (
             "Dispatcher.ingest (/sensor/batch), the same, stubbed",
-            generic_item,
+            _GENERIC_ITEM,
             lambda settler: Dispatcher(
                 dispatch,
                 {
@@ -146,7 +147,7 @@ async def _publish(topic: str) -> None:
     publisher = Publisher(settings, {topic: "zstd"}, 1_000_000)
     await publisher.start()
     try:
-        value = b"{" + (_ENVELOPE % (1, 1)).encode() + b"," + _GPS.encode() + b"}"
+        value = (_TYPED_ITEM % (1, 1)).encode()
         records = [
             Record(topic, b"bench-%d" % (n % 64), value, [("loom.message_id", b"%d" % n), *_TRACE])
             for n in range(_BATCH)

@@ -93,9 +93,7 @@ class Dispatcher:
         return self._counted(target, self._ingestors[target].prepare(reading, received_at))
 
     def _counted(self, data_type: DataType, item: Prepared | LoomError) -> Prepared | LoomError:
-        if isinstance(item, LoomError):
-            self._settler.refused(data_type, item)
-        return item
+        return self._counted_all(data_type, [item])[0]
 
     def _counted_all(
         self, data_type: DataType, items: list[Prepared | LoomError]

@@ -56,9 +56,7 @@ class _Target(NamedTuple):
 
     data_type: DataType
     model: type[BaseModel]
-    """The item model."""
-    reading: type[BaseModel]
-    """The target's own model."""
+    """The item model (the reading's is ``data_type.model``)."""
     payload: str
     """The item's field holding the payload."""
     envelope: frozenset[str]
@@ -188,7 +186,6 @@ class OnePassDispatch:
         return _Target(
             target,
             item_model,
-            model,
             dispatch.payload,
             envelope,
             required,
@@ -199,7 +196,7 @@ class OnePassDispatch:
 def _as_reading(item: BaseModel, target: _Target) -> BaseModel | None:
     """The target's reading an item model holds, as the target's own validation of the merged
     fields builds it (its fields in order, the fields set); None when the target refuses it."""
-    _, _, reading_model, payload_field, envelope_fields, required, revalidate = target
+    data_type, _, payload_field, envelope_fields, required, revalidate = target
     envelope = item.__dict__
     payload = envelope[payload_field]
     # The target's fields in its order, MISSING where the payload has none: the envelope's fill in.
@@ -224,7 +221,7 @@ def _as_reading(item: BaseModel, target: _Target) -> BaseModel | None:
         if values[name] is MISSING:
             return None
     # What ``model_construct`` does, without its per-field Python: every value is validated already.
-    reading = _new_object(reading_model)
+    reading = _new_object(data_type.model)
     _set_dict(reading, values)
     _set_fields_set(reading, payload_set | (item.__pydantic_fields_set__ & envelope_fields))
     _set_extra(reading, None)
