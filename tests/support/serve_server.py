@@ -156,3 +156,21 @@ def _wait_ready(server: ServeServer, workers: int, within_s: float) -> None:
         in_a_row = in_a_row + 1 if ready and len(server.worker_pids()) == workers else 0
         if not ready:
             time.sleep(0.05)
+    # The kernel may have sent every one of those to the same worker: the others' own word is
+    # loom_ready, the least of the live workers' (when /metrics is served on this port).
+    while not _every_worker_ready(server):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not every worker became ready: {server.log()[-3000:]}")
+        time.sleep(0.05)
+
+
+def _every_worker_ready(server: ServeServer) -> bool:
+    try:
+        response = httpx.get(f"{server.base_url}/metrics", timeout=2)
+    except httpx.TransportError:
+        return False
+    if response.status_code == 404:
+        return True  # metrics on a port of their own: /readyz is all there is to ask
+    return any(
+        line.startswith("loom_ready ") and float(line.split()[1]) == 1 for line in response.text.splitlines()
+    )
