@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import itertools
 import logging
 import math
 import time
@@ -84,6 +86,9 @@ class FleetAdmission:
         self._metrics = metrics
         self._rate_prefix = f"{key_prefix}rate:"
         self._claim_prefix = f"{key_prefix}msg:"
+        # A request's group: this process's token and a number it never uses twice.
+        self._group_prefix = f"{key_prefix}req:{self.store.token}:"
+        self._groups = itertools.count()
         self._rate = rate
         self._recent = recent
         self._rate_limiter = rate_limiter
@@ -143,10 +148,13 @@ class FleetAdmission:
             claim_keys = [
                 None if key is None or self._recent is None else self._claim_key(key) for key in keys
             ]
-            if not any(rate_keys) and not any(claim_keys):
+            claims = len(claim_keys) - claim_keys.count(None)
+            if not claims and not any(rate_keys):
                 return Admission({}, {}, None)  # nothing to decide (ids the gateway made, no limit)
+            # Several claims settle as one group: one write for Kafka's answer, not one per reading.
+            group = f"{self._group_prefix}{next(self._groups)}" if claims > 1 else None
             try:
-                answers = await self.store.admit(rate_keys, claim_keys)
+                answers = await self.store.admit(rate_keys, claim_keys, group)
             except StateUnavailable as error:
                 self.failed("admit", error)
                 self._store_again_at = self._clock() + _RETRY_STORE_AFTER_S
@@ -156,7 +164,7 @@ class FleetAdmission:
                     logger.warning(
                         "the state store answers again: retries and rate limits hold for the fleet"
                     )
-                return self._decided(devices, claim_keys, answers)
+                return self._decided(devices, claim_keys, answers, group)
         return self._from_memory(devices, keys)
 
     def failed(self, operation: str, error: Exception) -> None:
@@ -178,7 +186,11 @@ class FleetAdmission:
         return self._claim_prefix + key
 
     def _decided(
-        self, devices: Sequence[str | None], claim_keys: Sequence[str | None], answers: Sequence[int]
+        self,
+        devices: Sequence[str | None],
+        claim_keys: Sequence[str | None],
+        answers: Sequence[int],
+        group: str | None,
     ) -> Admission:
         refused: dict[int, LoomError] = {}
         retries: dict[int, Awaitable[LoomError | None] | None] = {}
@@ -196,13 +208,31 @@ class FleetAdmission:
                 key = claim_keys[index]
                 assert key is not None  # only claims are in flight
                 retries[index] = _FirstAttempt(self, key)
-        finish = self._finish if any(key is not None for key in claim_keys) else None
+        finish: Finish | None = None
+        if group is not None:
+            finish = functools.partial(self._finish_group, group)
+        elif any(key is not None for key in claim_keys):
+            finish = self._finish
         return Admission(refused, retries, finish)
 
     def _finish(self, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
         settled = [(self._claim_key(key), error is None) for key, error in outcomes if key is not None]
         if settled:
             self.store.settle(settled)
+
+    def _finish_group(self, group: str, outcomes: list[tuple[DedupeKey | None, LoomError | None]]) -> None:
+        """All acknowledged (the common case) or all failed: the group alone. Otherwise the acknowledged
+        claims each on their own and the group released, which frees the failed ones."""
+        claimed = [(key, error is None) for key, error in outcomes if key is not None]
+        if not claimed:  # every id was a retry: the group holds no claim (it was never written)
+            return
+        acknowledged = sum(ok for _, ok in claimed)
+        if acknowledged == len(claimed):
+            self.store.settle([(group, True)])
+        elif not acknowledged:
+            self.store.settle([(group, False)])
+        else:
+            self.store.settle([*((self._claim_key(key), True) for key, ok in claimed if ok), (group, False)])
 
     def _from_memory(self, devices: Sequence[str | None], keys: Sequence[DedupeKey | None]) -> Admission:
         """As a worker without a store decides: its own buckets, its own recent message ids."""

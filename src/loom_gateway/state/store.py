@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from loom_gateway.errors import StateServerError, StateUnavailable
-from loom_gateway.state._scripts import SCRIPT
+from loom_gateway.state._scripts import GROUP_MARK, SCRIPT
 from loom_gateway.state.connection import RespConnection
 
 __all__ = ["SETTLE_DELAY_S", "StateStore"]
@@ -63,16 +63,21 @@ class _AdmitBatch:
     keys: list[str] = field(default_factory=list)
     rate_index: dict[str, int] = field(default_factory=dict)
     pairs: list[str] = field(default_factory=list)
-    """Per reading, ``"rate,claim"``: the index in ``keys`` (from 1) of its rate and idempotency keys
-    (0: none)."""
+    """Per reading, ``"rate,claim,group"``: the index in ``keys`` (from 1) of its rate, idempotency and
+    group keys (0: none)."""
     claims: list[int] = field(default_factory=list)
-    waiting: list[tuple[int, int, asyncio.Future[list[int]]]] = field(default_factory=list)
+    waiting: list[tuple[int, int, str | None, asyncio.Future[list[int]]]] = field(default_factory=list)
+    """Per request: its first reading, how many, its group and what it waits on."""
 
     def add(
-        self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]
+        self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None], group: str | None
     ) -> asyncio.Future[list[int]]:
         keys, rate_index = self.keys, self.rate_index
         start = len(self.pairs)
+        group_index = 0
+        if group is not None:
+            keys.append(group)
+            group_index = len(keys)
         for rate_key, claim_key in zip(rate_keys, claim_keys, strict=True):
             rate = 0
             if rate_key is not None:
@@ -84,10 +89,10 @@ class _AdmitBatch:
             if claim_key is not None:
                 keys.append(claim_key)
                 claim = len(keys)
-            self.pairs.append(f"{rate},{claim}")
+            self.pairs.append(f"{rate},{claim},{group_index}")
             self.claims.append(claim)
         future: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
-        self.waiting.append((start, len(rate_keys), future))
+        self.waiting.append((start, len(rate_keys), group, future))
         return future
 
 
@@ -153,18 +158,25 @@ class StateStore:
             self._connection.close()
             self._connection = None
 
-    async def admit(self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None]) -> list[int]:
+    async def admit(
+        self, rate_keys: Sequence[str | None], claim_keys: Sequence[str | None], group: str | None = None
+    ) -> list[int]:
         """Per reading (its device's rate key and its idempotency key, either None): 0 publish it, 1
-        acknowledged already, 2 in flight elsewhere, -n rate limited for n ms. Raises StateUnavailable."""
+        acknowledged already, 2 in flight elsewhere, -n rate limited for n ms. Raises StateUnavailable.
+
+        ``group``: a key, unique to this request, that holds the fate of all its claims, so that one
+        ``settle`` of it settles them all (None: each claim holds its own)."""
         batch = self._admitting
         if batch is None:
             batch = self._admitting = _AdmitBatch()
-        future = batch.add(rate_keys, claim_keys)
+        future = batch.add(rate_keys, claim_keys, group)
         self._send_soon()
         return await future
 
     def settle(self, outcomes: Sequence[tuple[str, bool]]) -> None:
-        """Claims' outcomes (key, acknowledged): kept for the window, or released. Sent without waiting,
+        """Claims' outcomes (key, acknowledged): kept for the window, or released. A key is a claim made
+        without a group, a group (all its claims at once), or a claim of a group acknowledged on its own
+        (its group then released: a request whose readings fared differently). Sent without waiting,
         with the next admission, or on their own after SETTLE_DELAY_S."""
         self._settling += outcomes
         if self._sender is None or self._sender.done():
@@ -208,7 +220,7 @@ class StateStore:
                     self._on_error("settle", error)
                 if batch is not None:
                     failure = StateUnavailable(f"the state store did not answer: {error}")
-                    for _, _, future in batch.waiting:
+                    for *_, future in batch.waiting:
                         if not future.done():
                             future.set_exception(failure)
                 continue
@@ -239,18 +251,21 @@ class StateStore:
 
     def _answer(self, batch: _AdmitBatch, answers: Sequence[int]) -> None:
         released: list[tuple[str, bool]] = []
-        for start, count, future in batch.waiting:
+        for start, count, group, future in batch.waiting:
             mine = [int(answer) for answer in answers[start : start + count]]
             if not future.done():
                 future.set_result(mine)
             elif future.cancelled():
                 # Its request is gone (the client left): what it claimed will never be published.
                 claims = batch.claims[start : start + count]
-                released += [
-                    (batch.keys[claim - 1], False)
+                mine_claimed = [
+                    batch.keys[claim - 1]
                     for answer, claim in zip(mine, claims, strict=True)
                     if answer == 0 and claim
                 ]
+                if group is not None:
+                    mine_claimed = [group] if mine_claimed else []
+                released += [(key, False) for key in mine_claimed]
         if released:
             self.settle(released)
 
@@ -259,7 +274,11 @@ class StateStore:
         await self._open_connection().call("PING")
 
     async def outcome(self, key: str) -> bytes | None:
-        """An idempotency entry's value: ACKNOWLEDGED, a claimant's token, or None (none, or released)."""
-        value = await self._open_connection().call("GET", key)
+        """An idempotency entry's state: ACKNOWLEDGED, its claimant's token (in flight), or None (none, or
+        released). A claim of a group is its group's state."""
+        connection = self._open_connection()
+        value = await connection.call("GET", key)
+        if isinstance(value, bytes) and value.startswith(GROUP_MARK):
+            value = await connection.call("GET", value[len(GROUP_MARK) :].decode())
         assert value is None or isinstance(value, bytes)
         return value

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import pytest
+import redis
 
 from loom_gateway.errors import BrokerUnavailable, RateLimited
 from loom_gateway.ingest.admission import DeviceRateLimiter
@@ -118,6 +119,39 @@ def test_a_retry_waiting_on_a_failed_first_attempt_gets_a_503_to_retry_on(state_
 
     assert isinstance(outcome, BrokerUnavailable)
     assert outcome.retry_after
+
+
+def test_a_request_of_several_readings_is_settled_as_one_group_or_reading_by_reading_when_some_failed(
+    state_store: RedisServer,
+) -> None:
+    metrics, deployment = Metrics(), f"test:{uuid.uuid4().hex}:"
+    first, second = (
+        fleet(state_store.url, metrics, key_prefix=deployment),
+        fleet(state_store.url, metrics, key_prefix=deployment),
+    )
+    landed, mixed = [key(f"phone-{n}") for n in range(3)], [key(f"watch-{n}") for n in range(3)]
+
+    async def scenario() -> tuple[object, object]:
+        for keys, errors in (
+            (landed, [None, None, None]),
+            (mixed, [None, BrokerUnavailable("no delivery report from Kafka in time"), None]),
+        ):
+            claimed = await first.admit(["device"] * 3, keys)
+            assert claimed.finish is not None
+            claimed.finish(list(zip(keys, errors, strict=True)))
+        await first.store.close()  # sends what is still to settle
+        await first.store.open()
+        return await second.admit(["device"] * 3, landed), await second.admit(["device"] * 3, mixed)
+
+    all_landed, some_failed = run(first, second, scenario=scenario)
+
+    assert all_landed.retries == {0: None, 1: None, 2: None}
+    assert some_failed.retries == {0: None, 2: None}  # the failed one is the second worker's to publish
+    server = redis.Redis(port=state_store.port)
+    values = [server.get(f"{deployment}msg:{each}") for each in landed]
+    assert len(set(values)) == 1  # one group holds them all: untouched by the settle
+    assert values[0] is not None
+    assert values[0].startswith(b"@" + f"{deployment}req:".encode())
 
 
 def test_the_store_rate_limits_with_retry_after(state_store: RedisServer) -> None:

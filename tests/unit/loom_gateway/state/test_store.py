@@ -187,3 +187,98 @@ def test_outcomes_ride_along_with_the_next_admission_or_go_on_their_own_after_a_
     assert calls == 1
     assert not_yet == worker.token.encode()  # still in flight: waiting for company
     assert later == b"a"  # acknowledged, on its own call
+
+
+def test_a_requests_claims_held_by_its_group_are_settled_by_one_write(state_store: RedisServer) -> None:
+    first, second = store(state_store), store(state_store)
+    claims, group = [fresh(f"claim-{n}") for n in range(3)], fresh("group")
+
+    async def scenario() -> tuple[list[int], list[int], list[int], bytes | None]:
+        claimed = await first.admit([None] * 3, claims, group)
+        meanwhile = await second.admit([None] * 3, claims)
+        first.settle([(group, True)])
+        await first.close()
+        await first.open()
+        return claimed, meanwhile, await second.admit([None] * 3, claims), await second.outcome(claims[1])
+
+    claimed, meanwhile, after, outcome = run(first, second, scenario=scenario)
+
+    assert claimed == [PUBLISH] * 3
+    assert meanwhile == [IN_FLIGHT] * 3
+    assert after == [ACKNOWLEDGED] * 3
+    assert outcome == b"a"
+    server = redis.Redis(port=state_store.port)
+    assert [server.get(claim) for claim in claims] == [b"@" + group.encode()] * 3  # untouched by the settle
+    assert server.get(group) == b"a"
+
+
+def test_a_released_group_frees_its_claims_but_not_those_acknowledged_on_their_own(
+    state_store: RedisServer,
+) -> None:
+    first, second = store(state_store), store(state_store)
+    claims, group = [fresh(f"claim-{n}") for n in range(3)], fresh("group")
+
+    async def scenario() -> list[int]:
+        await first.admit([None] * 3, claims, group)
+        first.settle([(claims[0], True), (group, False)])  # the first reading landed, the others failed
+        await first.close()
+        await first.open()
+        return await second.admit([None] * 3, claims)
+
+    assert run(first, second, scenario=scenario) == [ACKNOWLEDGED, PUBLISH, PUBLISH]
+
+
+def test_the_same_message_id_twice_in_one_group_is_in_flight_the_second_time(
+    state_store: RedisServer,
+) -> None:
+    worker = store(state_store)
+    claim = fresh("claim")
+
+    async def scenario() -> list[int]:
+        return await worker.admit([None, None], [claim, claim], fresh("group"))
+
+    assert run(worker, scenario=scenario) == [PUBLISH, IN_FLIGHT]
+
+
+def test_a_group_whose_claimant_never_settles_expires_and_frees_its_claims(state_store: RedisServer) -> None:
+    crashed, survivor = store(state_store, in_flight_ttl_ms=200), store(state_store)
+    claims = [fresh("claim-1"), fresh("claim-2")]
+
+    async def scenario() -> list[int]:
+        await crashed.admit([None, None], claims, fresh("group"))
+        await asyncio.sleep(0.5)
+        return await survivor.admit([None, None], claims)
+
+    assert run(crashed, survivor, scenario=scenario) == [PUBLISH, PUBLISH]
+
+
+def test_the_group_of_a_request_that_is_gone_is_released(state_store: RedisServer) -> None:
+    leaving, other = store(state_store), store(state_store)
+    claims = [fresh("claim-1"), fresh("claim-2")]
+
+    async def scenario() -> list[int]:
+        request = asyncio.ensure_future(leaving.admit([None, None], claims, fresh("group")))
+        await asyncio.sleep(0)
+        request.cancel()
+        await leaving.close()
+        await leaving.open()
+        return await other.admit([None, None], claims)
+
+    assert run(leaving, other, scenario=scenario) == [PUBLISH, PUBLISH]
+
+
+def test_claims_of_an_acknowledged_group_are_remembered_past_the_in_flight_ttl(
+    state_store: RedisServer,
+) -> None:
+    first, second = store(state_store, in_flight_ttl_ms=200), store(state_store)
+    claims, group = [fresh("claim-1"), fresh("claim-2")], fresh("group")
+
+    async def scenario() -> list[int]:
+        await first.admit([None, None], claims, group)
+        first.settle([(group, True)])
+        await first.close()
+        await first.open()
+        await asyncio.sleep(0.5)  # past the in-flight ttl, well within the window
+        return await second.admit([None, None], claims)
+
+    assert run(first, second, scenario=scenario) == [ACKNOWLEDGED, ACKNOWLEDGED]
