@@ -35,6 +35,7 @@ import uvloop
 # Before prometheus_client is imported: the metrics in multiprocess mode, as with 2 workers.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="loom-bench-metrics-"))
 
+from benchmarks.run import CLOCK_TICKS, cpu_ticks
 from loom_gateway.embedded_broker import EmbeddedBroker, free_port
 
 _KEY = "loom-benchmark-key-0123456789"
@@ -99,12 +100,11 @@ async def _run(arguments: argparse.Namespace) -> None:
             items.append(template % (number % 64, f"{run}-0000-4000-8000-{number:012x}"))
         return (items[0] if arguments.batch == 1 else "[" + ",".join(items) + "]").encode()
 
+    store: _StoreServer | None = None
     with contextlib.ExitStack() as resources:
         broker = resources.enter_context(EmbeddedBroker(free_port()))
         if arguments.store:
-            from tests.support.redis_server import RedisServer
-
-            os.environ["LOOM_STATE_URL"] = resources.enter_context(RedisServer()).url
+            store = _StoreServer(resources)
         prefix = f"inproc{uuid.uuid4().hex[:6]}."
         os.environ.update(
             {
@@ -139,10 +139,15 @@ async def _run(arguments: argparse.Namespace) -> None:
         await asyncio.gather(*(client(max(per_client // 5, 1)) for _ in range(arguments.concurrency)))
         # For a profiler attached now (py-spy record --pid): the warm-up is over.
         print(f"measuring (pid {os.getpid()})", file=sys.stderr, flush=True)
+        if store is not None:
+            store.start()
         cpu, thread, wall = time.process_time(), time.thread_time(), time.perf_counter()
         answered = await asyncio.gather(*(client(per_client) for _ in range(arguments.concurrency)))
         cpu, thread = time.process_time() - cpu, time.thread_time() - thread
         wall = time.perf_counter() - wall
+        if store is not None:
+            await asyncio.sleep(0.2)  # what Kafka said rides along with a later call, or goes 50 ms later
+            store.stop()
         await startup.put({"type": "lifespan.shutdown"})
         await lifespan
     requests = per_client * arguments.concurrency
@@ -159,6 +164,8 @@ async def _run(arguments: argparse.Namespace) -> None:
         f"{1e6 * cpu / readings:.2f} µs/reading; event loop thread {1e6 * thread / readings:.2f} "
         f"µs/reading; {requests / wall:.0f} requests/s"
     )
+    if store is not None:
+        print(store.summary(readings))
 
 
 def _app(name: str) -> App:
@@ -213,6 +220,50 @@ async def _call(app: App, method: str, path: str, body: bytes) -> int:
 
     await app(scope, receive, send)
     return status
+
+
+class _StoreServer:
+    """The state store's side of the measured requests: its CPU and the commands its script ran."""
+
+    def __init__(self, resources: contextlib.ExitStack) -> None:
+        """A ``redis-server`` of its own, stopped with ``resources``, named by LOOM_STATE_URL."""
+        import redis
+
+        from tests.support.redis_server import RedisServer
+
+        self._server = resources.enter_context(RedisServer())
+        os.environ["LOOM_STATE_URL"] = self._server.url
+        self._client = redis.Redis(port=self._server.port)
+        self._before: tuple[int, dict[str, int]] = (0, {})
+        self._during: tuple[int, dict[str, int]] = (0, {})
+
+    def _now(self) -> tuple[int, dict[str, int]]:
+        assert self._server.pid is not None
+        stats = self._client.info("commandstats")
+        calls = {name.removeprefix("cmdstat_"): int(stat["calls"]) for name, stat in stats.items()}
+        return cpu_ticks([self._server.pid]), calls
+
+    def start(self) -> None:
+        self._before = self._now()
+
+    def stop(self) -> None:
+        after = self._now()
+        self._during = (
+            after[0] - self._before[0],
+            {name: calls - self._before[1].get(name, 0) for name, calls in after[1].items()},
+        )
+
+    def summary(self, readings: int) -> str:
+        ticks, calls = self._during
+        commands = ", ".join(
+            f"{name} {count / readings:.2f}"
+            for name, count in sorted(calls.items())
+            if name in {"set", "get", "del", "evalsha"} and count
+        )
+        return (
+            f"state store: redis-server CPU {1e6 * ticks / CLOCK_TICKS / readings:.2f} µs/reading; "
+            f"commands per reading: {commands}"
+        )
 
 
 if __name__ == "__main__":

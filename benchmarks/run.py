@@ -376,14 +376,14 @@ def _load(
     warmed = _run_wrk(wrk, server, script, connections, 2, batch, path) if warmup else None
     workers = server.workers()
     broker_pids = [broker.pid] if broker.pid is not None else []
-    before, broker_before = _cpu_ticks(workers), _cpu_ticks(broker_pids)
+    before, broker_before = cpu_ticks(workers), cpu_ticks(broker_pids)
     store_pids = [server.state_store.pid] if server.state_store and server.state_store.pid else []
-    calls_before, store_before = _script_calls(server), _cpu_ticks(store_pids)
+    calls_before, store_before = _script_calls(server), cpu_ticks(store_pids)
     stats = _run_wrk(wrk, server, script, connections, duration, batch, path)
-    cpu_s = (_cpu_ticks(workers) - before) / CLOCK_TICKS
-    broker_cpu_s = (_cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
+    cpu_s = (cpu_ticks(workers) - before) / CLOCK_TICKS
+    broker_cpu_s = (cpu_ticks(broker_pids) - broker_before) / CLOCK_TICKS
     store_calls = _script_calls(server) - calls_before
-    store_cpu_s = (_cpu_ticks(store_pids) - store_before) / CLOCK_TICKS
+    store_cpu_s = (cpu_ticks(store_pids) - store_before) / CLOCK_TICKS
     return Phase(
         name=name,
         batch=batch,
@@ -597,7 +597,7 @@ def _children(pid: int) -> list[int]:
     return sorted(children)
 
 
-def _cpu_ticks(pids: list[int]) -> int:
+def cpu_ticks(pids: list[int]) -> int:
     total = 0
     for pid in pids:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
