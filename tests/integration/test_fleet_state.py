@@ -141,6 +141,47 @@ def test_a_retry_while_the_first_attempt_waits_for_kafka_is_published_once(fleet
     assert fleet.copies({message_id}, at_least=1) == {message_id: 1}
 
 
+def test_arrays_retried_whole_or_regrouped_across_the_fleet_publish_each_reading_once(fleet: Fleet) -> None:
+    # A request of several readings claims them as one group in the store: its retries, whole or
+    # with the readings regrouped into other requests, in flight or not, reach every worker.
+    message_ids = [str(uuid.uuid4()) for _ in range(30)]
+    in_flight_statuses: list[int] = []
+
+    def send(ids: list[str]) -> None:
+        with httpx.Client(base_url=fleet.balancer, headers=HEADERS, timeout=60) as client:
+            in_flight_statuses.append(
+                client.post("/sensor/heartrate", json=[reading(i) for i in ids]).status_code
+            )
+
+    fleet.broker.pause()
+    try:
+        first = threading.Thread(target=send, args=(message_ids[:5],))
+        first.start()
+        time.sleep(0.5)  # its group is claimed and waits for Kafka
+        # The same readings regrouped with new ones, through the balancer to both replicas.
+        retries = [threading.Thread(target=send, args=(message_ids[n : n + 5],)) for n in (2, 3)]
+        for retry in retries:
+            retry.start()
+            time.sleep(0.1)
+        time.sleep(1.0)
+        assert in_flight_statuses == []  # every request waits for Kafka, or for the first attempt
+    finally:
+        fleet.broker.resume()
+    for thread in (first, *retries):
+        thread.join(timeout=60)
+    with httpx.Client(base_url=fleet.balancer, headers=HEADERS, timeout=30) as client:
+        # Then every id in arrays of 5, twice as they were and twice shifted by 2: other groupings.
+        statuses = [
+            client.post("/sensor/heartrate", json=[reading(i) for i in message_ids[n : n + 5]]).status_code
+            for shift in (0, 0, 2, 2)
+            for n in range(shift, len(message_ids), 5)
+        ]
+
+    assert in_flight_statuses == [202] * 3
+    assert statuses == [202] * len(statuses)
+    assert fleet.copies(set(message_ids), at_least=30) == dict.fromkeys(message_ids, 1)
+
+
 def test_one_devices_rate_holds_for_the_whole_fleet(fleet: Fleet) -> None:
     device = f"limited-{uuid.uuid4().hex[:8]}"
     offered_per_s, seconds = 200, 5
