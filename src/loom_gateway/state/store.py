@@ -258,14 +258,13 @@ class StateStore:
             elif future.cancelled():
                 # Its request is gone (the client left): what it claimed will never be published.
                 claims = batch.claims[start : start + count]
-                mine_claimed = [
+                claimed = [
                     batch.keys[claim - 1]
                     for answer, claim in zip(mine, claims, strict=True)
                     if answer == 0 and claim
                 ]
-                if group is not None:
-                    mine_claimed = [group] if mine_claimed else []
-                released += [(key, False) for key in mine_claimed]
+                if claimed:  # a group releases its claims at once
+                    released += [(key, False) for key in ([group] if group is not None else claimed)]
         if released:
             self.settle(released)
 

@@ -55,6 +55,16 @@ def fleet(
     )
 
 
+def two_workers(url: str) -> tuple[FleetAdmission, FleetAdmission, str]:
+    """Two workers of one deployment (their shared key prefix, returned third)."""
+    metrics, deployment = Metrics(), f"test:{uuid.uuid4().hex}:"
+    return (
+        fleet(url, metrics, key_prefix=deployment),
+        fleet(url, metrics, key_prefix=deployment),
+        deployment,
+    )
+
+
 def run(*fleets: FleetAdmission, scenario: Callable[[], Awaitable[T]]) -> T:
     async def opened() -> T:
         for each in fleets:
@@ -75,11 +85,7 @@ def key(device: str, message_id: str = "7d9f0c2e-4b1a-4e8f-a6d3-1c5b9e2f8a40") -
 def test_a_message_id_is_its_devices_and_a_retry_on_another_worker_waits_for_the_first_attempt(
     state_store: RedisServer,
 ) -> None:
-    metrics, deployment = Metrics(), f"test:{uuid.uuid4().hex}:"
-    first, second = (
-        fleet(state_store.url, metrics, key_prefix=deployment),
-        fleet(state_store.url, metrics, key_prefix=deployment),
-    )
+    first, second, _ = two_workers(state_store.url)
 
     async def scenario() -> tuple[object, object, object, object]:
         claimed = await first.admit(["phone-1", "phone-2"], [key("phone-1"), key("phone-2")])
@@ -102,11 +108,7 @@ def test_a_message_id_is_its_devices_and_a_retry_on_another_worker_waits_for_the
 
 
 def test_a_retry_waiting_on_a_failed_first_attempt_gets_a_503_to_retry_on(state_store: RedisServer) -> None:
-    metrics, deployment = Metrics(), f"test:{uuid.uuid4().hex}:"
-    first, second = (
-        fleet(state_store.url, metrics, key_prefix=deployment),
-        fleet(state_store.url, metrics, key_prefix=deployment),
-    )
+    first, second, _ = two_workers(state_store.url)
 
     async def scenario() -> object:
         claimed = await first.admit(["phone-1"], [key("phone-1")])
@@ -124,11 +126,7 @@ def test_a_retry_waiting_on_a_failed_first_attempt_gets_a_503_to_retry_on(state_
 def test_a_request_of_several_readings_is_settled_as_one_group_or_reading_by_reading_when_some_failed(
     state_store: RedisServer,
 ) -> None:
-    metrics, deployment = Metrics(), f"test:{uuid.uuid4().hex}:"
-    first, second = (
-        fleet(state_store.url, metrics, key_prefix=deployment),
-        fleet(state_store.url, metrics, key_prefix=deployment),
-    )
+    first, second, deployment = two_workers(state_store.url)
     landed, mixed = [key(f"phone-{n}") for n in range(3)], [key(f"watch-{n}") for n in range(3)]
 
     async def scenario() -> tuple[object, object]:
