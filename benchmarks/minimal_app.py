@@ -8,6 +8,15 @@ window: what Kafka costs on its own, written as a careful newcomer would (one po
 future per request settled by that request's last report). Measured in the same run as the
 gateway (``benchmarks/run.py``, alternating rounds). Configured by ``LOOM_BENCH_MINIMAL_TOPIC``
 and ``LOOM_KAFKA_BOOTSTRAP_SERVERS``.
+
+With ``LOOM_BENCH_MINIMAL_STATE_URL`` (a Redis-protocol server) it is also the smallest app that
+keeps message ids in a shared store, the ceiling for the gateway with its state store: one round
+trip per request before producing (a script that ``SET … NX PX``s each reading's device and
+message id for the window, over the gateway's own hiredis connection, the cheapest client
+measured), readings already claimed answered without publishing, and the claims of a request
+Kafka refused deleted. Less than the gateway promises (no rate limit; a retry of a reading still
+in flight is answered at once, not after the first attempt's outcome; no acknowledged state), and
+no coalescing of concurrent requests into one call.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ from typing import Any
 import confluent_kafka
 import msgspec
 from litestar import Litestar, Request, Response, post
+
+from loom_gateway.state.connection import RespConnection
 
 _ACCEPTED = b'{"status":"success"}'
 
@@ -83,6 +94,34 @@ class _Producer:
         return await future
 
 
+class _Claims:
+    """Each reading's (device, message id) claimed for the window in one script call per request."""
+
+    _SCRIPT = (
+        "local claimed = {} for i, key in ipairs(KEYS) do "
+        "claimed[i] = redis.call('SET', key, '1', 'NX', 'PX', ARGV[1]) and 1 or 0 end return claimed"
+    )
+
+    def __init__(self, url: str) -> None:
+        self._connection = RespConnection(url, timeout_s=1.0, client_name="loom-bench-minimal")
+        self._sha = ""
+
+    async def start(self) -> None:
+        self._sha = (await self._connection.call("SCRIPT", "LOAD", self._SCRIPT)).decode()
+
+    async def claim(self, readings: list[dict[str, Any]]) -> list[str | None]:
+        """Per reading, its key if this request claimed it (None: published before)."""
+        keys = [f"minimal:{reading['device_id']}:{reading['message_id']}" for reading in readings]
+        claimed = await self._connection.call("EVALSHA", self._sha, len(keys), *keys, 600_000)
+        return [key if fresh else None for key, fresh in zip(keys, claimed, strict=True)]
+
+    async def release(self, keys: list[str]) -> None:
+        await self._connection.call("DEL", *keys)
+
+    def stop(self) -> None:
+        self._connection.close()
+
+
 def _settle(future: asyncio.Future[bool], ok: bool) -> None:
     if not future.done():
         future.set_result(ok)
@@ -91,20 +130,33 @@ def _settle(future: asyncio.Future[bool], ok: bool) -> None:
 def create_app() -> Litestar:
     topic = os.environ["LOOM_BENCH_MINIMAL_TOPIC"]
     kafka = _Producer(os.environ["LOOM_KAFKA_BOOTSTRAP_SERVERS"])
+    state_url = os.environ.get("LOOM_BENCH_MINIMAL_STATE_URL")
+    claims = _Claims(state_url) if state_url else None
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         kafka.start()
+        if claims is not None:
+            await claims.start()
         try:
             yield
         finally:
             await asyncio.to_thread(kafka.stop)
+            if claims is not None:
+                claims.stop()
 
     @post("/sensor/gps", status_code=202)
     async def ingest(request: Request[Any, Any, Any]) -> Response[bytes]:
         body = msgspec.json.decode(await request.body())
         readings = body if isinstance(body, list) else [body]
-        if not await kafka.publish(topic, readings):
+        claimed: list[str] = []
+        if claims is not None:
+            keys = await claims.claim(readings)
+            readings = [reading for reading, key in zip(readings, keys, strict=True) if key]
+            claimed = [key for key in keys if key]
+        if readings and not await kafka.publish(topic, readings):
+            if claims is not None and claimed:
+                await claims.release(claimed)
             return Response(b'{"status":"error"}', status_code=503, media_type="application/json")
         return Response(_ACCEPTED, status_code=202, media_type="application/json")
 

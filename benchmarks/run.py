@@ -168,14 +168,21 @@ def main() -> None:
                 _granian("benchmarks.minimal_app:create_app", arguments.workers, minimal_environment, "/")
             )
             gateways = [(GATEWAY, gateway, GPS_PATH)] + ([(WITH_STORE, store, GPS_PATH)] if store else [])
+            minimals = [(MINIMAL, minimal, GPS_PATH)]
+            if store is not None:
+                # The ceiling for the gateway with its store: the minimal app claiming message ids in a
+                # redis-server of its own.
+                minimals.append(
+                    (MINIMAL_WITH_STORE, _store_minimal(servers, minimal_environment, arguments), GPS_PATH)
+                )
             loads = [
-                ("single", "single.lua", arguments.connections, 1, [*gateways, (MINIMAL, minimal, GPS_PATH)]),
+                ("single", "single.lua", arguments.connections, 1, [*gateways, *minimals]),
                 (
                     f"arrays of {arguments.batch}",
                     "batch.lua",
                     arguments.batch_connections,
                     arguments.batch,
-                    [*gateways, (MINIMAL, minimal, GPS_PATH), (DISPATCHED, gateway, BATCH_PATH)],
+                    [*gateways, *minimals, (DISPATCHED, gateway, BATCH_PATH)],
                 ),
             ]
             for label, script, connections, batch, kinds in loads:
@@ -229,6 +236,7 @@ def main() -> None:
 
 BARE = "bare ceiling, single"
 MINIMAL = "acknowledged-minimal"
+MINIMAL_WITH_STORE = "acknowledged-minimal + state store"
 GATEWAY = "gateway"
 WITH_STORE = "gateway + state store"
 DISPATCHED = "gateway /sensor/batch"
@@ -258,6 +266,23 @@ def _store_gateway(
     redis = servers.enter_context(RedisServer())
     server = servers.enter_context(
         _server(["-m", "loom_gateway", "serve"], {**environment, "LOOM_STATE_URL": redis.url}, "/readyz")
+    )
+    server.state_store = redis
+    return server
+
+
+def _store_minimal(
+    servers: contextlib.ExitStack, environment: dict[str, str], arguments: argparse.Namespace
+) -> Server:
+    """The acknowledged-minimal app keeping message ids in a ``redis-server`` of its own."""
+    redis = servers.enter_context(RedisServer())
+    server: Server = servers.enter_context(
+        _granian(
+            "benchmarks.minimal_app:create_app",
+            arguments.workers,
+            {**environment, "LOOM_BENCH_MINIMAL_STATE_URL": redis.url},
+            "/",
+        )
     )
     server.state_store = redis
     return server
@@ -519,7 +544,17 @@ def _report(
             f"{dispatched.readings_per_s / typed.readings_per_s:.2f} (per round: {ratios})"
         )
     for phase in results:
-        if phase.name.startswith(WITH_STORE):
+        ceiling = _store_ceiling_of(results, phase)
+        if ceiling is not None:
+            ratios = ", ".join(
+                f"{ours / theirs:.2f}" for ours, theirs in zip(phase.rounds, ceiling.rounds, strict=True)
+            )
+            print(
+                f"{phase.name}: ÷ {ceiling.name} "
+                f"{phase.readings_per_s / ceiling.readings_per_s:.2f} (per round: {ratios})"
+            )
+    for phase in results:
+        if phase.name.startswith((WITH_STORE, MINIMAL_WITH_STORE)):
             # Zero would mean a gateway deciding from memory (a store it cannot reach): not this row.
             per_request = phase.store_calls / max(phase.requests, 1)
             unused = "" if phase.store_calls else " — THE STORE WAS NOT USED"
@@ -549,7 +584,22 @@ def _minimal_of(results: list[Phase], phase: Phase) -> Phase | None:
     if not (phase.name.startswith(GATEWAY) or phase.name.startswith(MINIMAL)):
         return None
     return next(
-        (other for other in results if other.name.startswith(MINIMAL) and other.batch == phase.batch), None
+        (other for other in results if other.name.startswith(f"{MINIMAL},") and other.batch == phase.batch),
+        None,
+    )
+
+
+def _store_ceiling_of(results: list[Phase], phase: Phase) -> Phase | None:
+    """For the gateway with its store: the acknowledged-minimal app with a store, same load."""
+    if not phase.name.startswith(WITH_STORE):
+        return None
+    return next(
+        (
+            other
+            for other in results
+            if other.name.startswith(MINIMAL_WITH_STORE) and other.batch == phase.batch
+        ),
+        None,
     )
 
 
