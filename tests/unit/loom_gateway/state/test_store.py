@@ -189,6 +189,48 @@ def test_outcomes_ride_along_with_the_next_admission_or_go_on_their_own_after_a_
     assert later == b"a"  # acknowledged, on its own call
 
 
+def test_admissions_made_while_a_call_is_on_the_wire_go_together_once_it_is_answered() -> None:
+    with RedisServer() as server:  # its own: paused
+        worker = store(server)
+
+        async def scenario() -> tuple[list[list[int]], int]:
+            await worker.admit([None], [fresh("warm")])  # connected, the script loaded
+            calls_before = server.script_calls()
+            server.pause()
+            first = asyncio.ensure_future(worker.admit([None], [fresh("first")]))
+            await asyncio.sleep(0.1)  # its call is on the wire, unanswered
+            later = [asyncio.ensure_future(worker.admit([None], [fresh(f"later-{n}")])) for n in range(3)]
+            await asyncio.sleep(0.1)
+            server.resume()
+            # Bounded only so that a lost admission fails the test instead of hanging it.
+            answers = await asyncio.wait_for(asyncio.gather(first, *later), 10)
+            return answers, server.script_calls() - calls_before
+
+        answers, calls = run(worker, scenario=scenario)
+
+    assert answers == [[PUBLISH]] * 4
+    assert calls == 2  # the first, then one for the three that came meanwhile
+
+
+def test_outcomes_settled_while_a_call_is_on_the_wire_go_on_their_own_after_it() -> None:
+    with RedisServer() as server:  # its own: paused
+        worker = store(server)
+        key = fresh("claim")
+
+        async def scenario() -> bytes | None:
+            await worker.admit([None], [key])
+            server.pause()
+            on_the_wire = asyncio.ensure_future(worker.admit([None], [fresh("other")]))
+            await asyncio.sleep(0.1)
+            worker.settle([(key, True)])  # no admission follows
+            server.resume()
+            await on_the_wire
+            await asyncio.sleep(SETTLE_DELAY_S * 4)
+            return await worker.outcome(key)
+
+        assert run(worker, scenario=scenario) == b"a"
+
+
 def test_a_requests_claims_held_by_its_group_are_settled_by_one_write(state_store: RedisServer) -> None:
     first, second = store(state_store), store(state_store)
     claims, group = [fresh(f"claim-{n}") for n in range(3)], fresh("group")
