@@ -11,7 +11,9 @@ Starts an embedded broker and measures with wrk, for single readings and arrays 
   server, worker count and broker; with arrays, also the same readings as generic items to
   ``/sensor/batch`` (dispatched by ``sensor_type``, the same GPS records published);
 - when the gateway has the shared state store (``LOOM_STATE_URL``) and ``redis-server`` is
-  installed: a second gateway using a ``redis-server`` of its own, in the same rounds;
+  installed: a second gateway using a ``redis-server`` of its own, and its ceiling, the
+  acknowledged-minimal app claiming each reading's message id in another (one ``SET NX`` per
+  reading, one call per request), in the same rounds;
 - the gateway with Kafka stubbed (diagnostic).
 
 Then counts the records in Kafka to show that every acknowledged reading landed. Prints
