@@ -531,30 +531,15 @@ def _report(
     for phase in results:
         minimal = _minimal_of(results, phase)
         if minimal is not None and phase is not minimal and phase.rounds:
-            ratios = ", ".join(
-                f"{ours / theirs:.2f}" for ours, theirs in zip(phase.rounds, minimal.rounds, strict=True)
-            )
-            print(f"{phase.name}: ÷ acknowledged-minimal per round: {ratios}")
+            print(f"{phase.name}: ÷ acknowledged-minimal per round: {_per_round(phase, minimal)}")
     typed = next((p for p in results if p.name.startswith(f"{GATEWAY}, ") and p.batch > 1), None)
     dispatched = next((p for p in results if p.name.startswith(DISPATCHED)), None)
     if typed is not None and dispatched is not None:
-        ratios = ", ".join(
-            f"{ours / theirs:.2f}" for ours, theirs in zip(dispatched.rounds, typed.rounds, strict=True)
-        )
-        print(
-            f"{dispatched.name}: ÷ typed arrays of the same readings "
-            f"{dispatched.readings_per_s / typed.readings_per_s:.2f} (per round: {ratios})"
-        )
+        print(f"{dispatched.name}: ÷ typed arrays of the same readings {_versus(dispatched, typed)}")
     for phase in results:
         ceiling = _store_ceiling_of(results, phase)
         if ceiling is not None:
-            ratios = ", ".join(
-                f"{ours / theirs:.2f}" for ours, theirs in zip(phase.rounds, ceiling.rounds, strict=True)
-            )
-            print(
-                f"{phase.name}: ÷ {ceiling.name} "
-                f"{phase.readings_per_s / ceiling.readings_per_s:.2f} (per round: {ratios})"
-            )
+            print(f"{phase.name}: ÷ {ceiling.name} {_versus(phase, ceiling)}")
     for phase in results:
         if phase.name.startswith((WITH_STORE, MINIMAL_WITH_STORE)):
             # Zero would mean a gateway deciding from memory (a store it cannot reach): not this row.
@@ -579,6 +564,16 @@ def _report(
             f"{' / '.join(f'{v:.0f}' for v in last)} MB over {len(soak[1])} samples "
             f"(peak {' / '.join(f'{v:.0f}' for v in peak)} MB)"
         )
+
+
+def _per_round(ours: Phase, theirs: Phase) -> str:
+    """The ratio of two rows' readings/s in each of their alternating rounds."""
+    return ", ".join(f"{a / b:.2f}" for a, b in zip(ours.rounds, theirs.rounds, strict=True))
+
+
+def _versus(ours: Phase, theirs: Phase) -> str:
+    """Two rows' readings/s as a ratio over all rounds, then per round."""
+    return f"{ours.readings_per_s / theirs.readings_per_s:.2f} (per round: {_per_round(ours, theirs)})"
 
 
 def _minimal_of(results: list[Phase], phase: Phase) -> Phase | None:

@@ -205,8 +205,8 @@ class StateStore:
 
     def _send(self) -> None:
         """One call for the admissions waiting and what is to be settled, its answer handled by a
-        callback: no task and no coroutine per call on the hot path of every request (5 to 10 µs of a
-        worker's CPU per single reading, measured)."""
+        callback: no task and no coroutine per call on the hot path of every request (5 to 15 µs of a
+        worker's CPU per single reading, measured: benchmarks/README.md, round seven)."""
         self._send_scheduled = False
         batch, self._admitting = self._admitting, None
         settling, self._settling = self._settling, []
