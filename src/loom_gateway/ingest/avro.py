@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from msgspec import Struct
 from pydantic import BaseModel
 
 from loom_gateway.catalog import Catalog, DataType
@@ -40,7 +41,7 @@ class AvroIngestor(Ingestor):
         self._format_headers: list[tuple[str, str | bytes | None]] = [(_CONTENT_TYPE, AVRO_CONTENT_TYPE)]
 
     def prepare_all(
-        self, readings: Sequence[BaseModel | LoomError], received_at: str
+        self, readings: Sequence[BaseModel | Struct | LoomError], received_at: str
     ) -> list[Prepared | LoomError]:
         return [
             item if isinstance(item, LoomError) else self._as_avro(item)

@@ -11,6 +11,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from msgspec import UNSET, Struct
 from pydantic import MISSING, BaseModel
 
 from loom_gateway.auth import Principal
@@ -19,6 +20,7 @@ from loom_gateway.context import REQUEST_CONTEXT, RequestContext
 from loom_gateway.errors import BrokerUnavailable, LoomError, ReadingTooLarge
 from loom_gateway.ingest.admission import DeviceRateLimiter
 from loom_gateway.ingest.dedupe import DedupeKey, RecentMessages, dedupe_key
+from loom_gateway.ingest.mirror import StructMirror
 from loom_gateway.ingest.validation import parse_body
 from loom_gateway.kafka.producer import Publisher
 from loom_gateway.kafka.records import Record
@@ -281,6 +283,8 @@ class Ingestor:
         # measurable share of a batch.
         self._to_json = data_type.model.__pydantic_serializer__.to_json
         self._server_fields = _SERVER_SET & set(data_type.model.model_fields)
+        # Without the server's fields: a reading that sends one is left to the model, which drops them.
+        self._mirror = StructMirror.of(data_type.model, omit=self._server_fields, key=self._key_field)
         # Stamped into the value when the schema declares it (every catalog reading does).
         version = str(data_type.version).encode()
         self._version_field = (
@@ -296,7 +300,7 @@ class Ingestor:
         """Raises for a body refused as a whole; otherwise reports each reading."""
         received_at = received_now()
         try:
-            batch = parse_body(self.data_type, body)
+            batch = parse_body(self.data_type, body, self._mirror)
             prepared = self.prepare_all(batch.items, received_at)
             if not batch.is_array and isinstance(prepared[0], LoomError):
                 raise prepared[0]
@@ -316,7 +320,7 @@ class Ingestor:
         return self.prepare_all((reading,), received_at)[0]
 
     def prepare_all(
-        self, readings: Sequence[BaseModel | LoomError], received_at: str
+        self, readings: Sequence[BaseModel | Struct | LoomError], received_at: str
     ) -> list[Prepared | LoomError]:
         """``prepare`` for each reading of one request in one loop (the refused passed through):
         what is the same for all of them is looked up once, not per reading."""
@@ -332,6 +336,8 @@ class Ingestor:
         )
         topic_name, max_bytes = self._topic.name, self._topic.max_message_bytes
         shared_suffix, shared_headers = stamp.suffix, stamp.headers
+        mirror = self._mirror
+        encode, mirrored = (mirror.encode, mirror.struct) if mirror is not None else (None, None)
         prepared: list[Prepared | LoomError] = []
         for reading in readings:
             if isinstance(reading, LoomError):
@@ -341,15 +347,17 @@ class Ingestor:
             # client sent (explicit nulls included) is published as sent. The server's fields are
             # appended to the serialised object: cheaper than setting them on the model.
             message_id = getattr(reading, "message_id", MISSING)
-            if message_id is MISSING:
+            if message_id is MISSING or message_id is UNSET:  # left out, of a model or of its mirror
                 message_id = str(uuid.uuid4())
                 suffix = shared_suffix[:-1] + b',"message_id":"' + message_id.encode() + b'"}'
                 client_sent_id = False
             else:
                 suffix = shared_suffix
                 client_sent_id = True
+            if type(reading) is mirrored:  # the mirror has no server fields
+                dumped = encode(reading)  # type: ignore[misc]
             # ``exclude`` only when the client sent a server field: building it costs ~0.3 µs a call.
-            if server_fields.isdisjoint(reading.__pydantic_fields_set__):
+            elif server_fields.isdisjoint(reading.__pydantic_fields_set__):  # type: ignore[union-attr]
                 dumped = to_json(reading, by_alias=True)
             else:
                 dumped = to_json(reading, by_alias=True, exclude=server_fields)

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import pydantic_core
+from msgspec import Struct
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from loom_gateway.catalog import DataType
 from loom_gateway.errors import BatchTooLarge, FieldError, InvalidReading, MalformedBody
+from loom_gateway.ingest.mirror import StructMirror
 
 __all__ = [
     "Batch",
@@ -108,17 +110,21 @@ class Batch:
     """The readings of one request: a lone object, or each item of a JSON array."""
 
     is_array: bool
-    items: Sequence[BaseModel | InvalidReading]
+    items: Sequence[BaseModel | Struct | InvalidReading]
+    """A reading is its model's, or its mirror's when the mirror took the whole body."""
 
 
-def parse_body(data_type: DataType, body: bytes) -> Batch:
+def parse_body(data_type: DataType, body: bytes, mirror: StructMirror | None = None) -> Batch:
     """Validate a body strictly, as the schema says (Litestar's own parsing is lax).
 
     Always in JSON mode: strict validation of already-parsed Python objects would refuse
-    an enum's string value, which JSON cannot send any other way.
+    an enum's string value, which JSON cannot send any other way. ``mirror``: the data type's
+    model as msgspec Structs, tried first; what it does not take, the model decides.
     """
     require_finite_numbers(body)
     if body.lstrip()[:1] != b"[":
+        if mirror is not None and (mirrored := mirror.one(body)) is not None:
+            return Batch(is_array=False, items=(mirrored,))
         try:
             reading = data_type.model.model_validate_json(body, strict=True)
         except ValidationError as error:
@@ -126,7 +132,9 @@ def parse_body(data_type: DataType, body: bytes) -> Batch:
             raise _invalid(data_type, error, prefix="") from None
         return Batch(is_array=False, items=(reading,))
     # The common case, every reading valid: one pass over the bytes, nothing parsed twice.
-    readings = validate_all(data_type, body)
+    readings: Sequence[BaseModel | Struct] | None = None if mirror is None else mirror.array(body)
+    if readings is None:
+        readings = validate_all(data_type, body)
     if readings is not None:
         check_batch_size(data_type, len(readings))
         return Batch(is_array=True, items=readings)

@@ -143,6 +143,44 @@ def test_every_client_body_is_published_as_sent_plus_the_server_fields(path: str
     assert published(record) == {**body, "message_id": outcome.message_id, **SERVER_FIELDS}
 
 
+@pytest.mark.parametrize("as_array", [False, True], ids=["one", "array"])
+@pytest.mark.parametrize("path", sorted(ROUTE_BODIES))
+def test_a_reading_its_mirror_takes_makes_the_record_the_model_makes(
+    path: str, as_array: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_type = next(route.data_type for route in CATALOG.routes if route.path == path)
+    with_id = ROUTE_BODIES[path]()
+    without_id = {name: value for name, value in with_id.items() if name != "message_id"}
+    body = [with_id, without_id] if as_array else with_id
+    mirrored, by_model = FakePublisher(), FakePublisher()
+    ingest(body, mirrored, data_type=data_type)
+    ingestor = Ingestor(data_type, Settler(by_model, Metrics()))  # type: ignore[arg-type]
+    ingestor._mirror = None
+    asyncio.run(ingestor.ingest(encode(body)))
+
+    assert len(mirrored.records) == len(by_model.records) == (2 if as_array else 1)
+    for mine, theirs in zip(mirrored.records, by_model.records, strict=True):
+        assigned = json.loads(theirs.value)["message_id"]
+        assert mine._replace(value=b"", headers=[]) == theirs._replace(value=b"", headers=[])
+        assert mine.headers[1:] == theirs.headers[1:]
+        assert published(mine) == {**published(theirs), "message_id": json.loads(mine.value)["message_id"]}
+        if assigned == with_id.get("message_id"):
+            assert mine == theirs  # byte for byte
+
+
+def test_the_mobile_clients_readings_are_taken_by_their_mirror_where_they_have_one() -> None:
+    taken = []
+    for route in CATALOG.routes:
+        if route.path in ROUTE_BODIES:
+            mirror = Ingestor(route.data_type, None)._mirror  # type: ignore[arg-type]
+            if mirror is not None:
+                assert mirror.one(encode(ROUTE_BODIES[route.path]())) is not None, route.path
+                taken.append(route.path)
+
+    assert "/sensor/gps" in taken
+    assert len(taken) >= 15
+
+
 def test_received_at_is_utc_with_a_z_suffix() -> None:
     publisher = FakePublisher()
 
