@@ -9,8 +9,9 @@ about a third of that.
 The mirror is built from the model's own core schema, so it says what the model says and no more:
 strings (length, pattern), integers and floats (bounds), booleans, enums and literals of strings,
 lists, objects with string keys, nested models, ``None``, "left out" (``MISSING``), defaults of
-plain values, and the format checks (``function-after`` validators) of top-level fields, which run
-after decoding. A schema using anything else (an alias, a union of types, a model validator, a
+plain values, and the format checks (``function-after`` validators) of top-level fields. Those
+checks and top-level patterns run after decoding, one field at a time over every reading of the
+body (``_Checks``). A schema using anything else (an alias, a union of types, a model validator, a
 float's ``multipleOf``, a check inside a list) has no mirror, and its readings go through the model
 alone. A pattern is used only when Python's ``re`` reads it as the model's Rust engine does: plain
 characters, classes, groups and quantifiers, ``^`` and a final ``$`` (made ``\\Z``, since ``$``
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from operator import attrgetter
 from typing import Annotated, Any, Literal, NamedTuple
 
 import msgspec
@@ -60,7 +62,7 @@ class _Field(NamedTuple):
 class StructMirror:
     """Decodes a data type's readings as its model would accept them, or says None (see the module)."""
 
-    def __init__(self, struct: type[msgspec.Struct], checks: tuple[tuple[str, _Check], ...]) -> None:
+    def __init__(self, struct: type[msgspec.Struct], checks: _Checks) -> None:
         self.struct = struct
         """The Struct a reading decodes to."""
         self._one = msgspec.json.Decoder(struct).decode
@@ -79,13 +81,13 @@ class StructMirror:
         try:
             schema = model.__pydantic_core_schema__
             definitions = _definitions(schema)
-            checks: list[tuple[str, _Check]] = []
+            checks = _Checks()
             struct = _Translator(definitions).model(_resolved(schema, definitions), omit, checks)
             if key is not None and not _is_required_string(schema, definitions, key):
                 return None
         except _Unmirrorable:
             return None
-        return cls(struct, tuple(checks))
+        return cls(struct, checks)
 
     def one(self, body: bytes) -> msgspec.Struct | None:
         """The reading a JSON object holds, when the model would accept it; None otherwise."""
@@ -93,7 +95,7 @@ class StructMirror:
             reading = self._one(body)
         except msgspec.DecodeError:  # a ValidationError too
             return None
-        return reading if self._passes(reading) else None
+        return reading if self._checks.passed([reading]) else None
 
     def array(self, body: bytes) -> list[msgspec.Struct] | None:
         """Every reading of a JSON array, when the model would accept each one; None otherwise."""
@@ -101,23 +103,57 @@ class StructMirror:
             readings = self._array(body)
         except msgspec.DecodeError:
             return None
-        if self._checks:
-            for reading in readings:
-                if not self._passes(reading):
-                    return None
-        return readings
+        return readings if self._checks.passed(readings) else None
 
-    def _passes(self, reading: msgspec.Struct) -> bool:
-        for name, check in self._checks:
-            value = getattr(reading, name)
-            if value is None or value is msgspec.UNSET:
-                continue
-            try:
-                # A check that would change the value (none of the catalog's does) is the model's to apply.
-                if check(value) != value:
+
+class _Checks:
+    """What top-level fields' values must also pass, checked after decoding one field at a time
+    over all the readings of a body: patterns, and format checks (``function-after`` validators).
+
+    A pattern is checked here rather than by msgspec (about 0.4 µs a value there, 0.2 for a search
+    from here), and when it is anchored at both ends and cannot match a newline, once for all the
+    values of an array joined by newlines (0.1 µs a value).
+    """
+
+    def __init__(self) -> None:
+        self._patterns: list[tuple[Callable[[Any], Any], _Check, _Check | None]] = []
+        self._functions: list[tuple[Callable[[Any], Any], _Check]] = []
+
+    def add_pattern(self, name: str, pattern: str) -> None:
+        """``pattern``: as the model has it (Unmirrorable unless ``_portable``)."""
+        joined = _joined(pattern)
+        self._patterns.append(
+            (
+                attrgetter(name),
+                re.compile(_portable(pattern)).search,
+                None if joined is None else re.compile(joined).fullmatch,
+            )
+        )
+
+    def add_function(self, name: str, check: _Check) -> None:
+        self._functions.append((attrgetter(name), check))
+
+    def passed(self, readings: list[msgspec.Struct]) -> bool:
+        for value_of, search, search_joined in self._patterns:
+            values = [value for value in map(value_of, readings) if value.__class__ is str]
+            if search_joined is not None and len(values) > 1:
+                joined = "\n".join(values)
+                # A value holding a newline of its own would be refused by the pattern, but would
+                # also shift the joined string's boundaries: counted, not trusted.
+                if joined.count("\n") != len(values) - 1 or search_joined(joined) is None:
                     return False
-            except (ValueError, AssertionError):  # what pydantic makes a validation error of
+            elif not all(map(search, values)):
                 return False
+        for value_of, check in self._functions:
+            for value in map(value_of, readings):
+                if value is None or value is msgspec.UNSET:
+                    continue
+                try:
+                    # A check that would change the value (none of the catalog's does): the model's to apply.
+                    if check(value) != value:
+                        return False
+                except (ValueError, AssertionError):  # what pydantic makes a validation error of
+                    return False
         return True
 
 
@@ -129,7 +165,7 @@ class _Translator:
         self._open: set[str] = set()
 
     def model(
-        self, schema: Mapping[str, Any], omit: Collection[str], checks: list[tuple[str, _Check]] | None
+        self, schema: Mapping[str, Any], omit: Collection[str], checks: _Checks | None
     ) -> type[msgspec.Struct]:
         """A Struct for a ``model`` schema: ``checks`` collects its fields' format checks (None: a
         nested model, where a check is not mirrored)."""
@@ -157,7 +193,7 @@ class _Translator:
             forbid_unknown_fields=extra == "forbid",
         )
 
-    def _field(self, name: str, field: Mapping[str, Any], checks: list[tuple[str, _Check]] | None) -> _Field:
+    def _field(self, name: str, field: Mapping[str, Any], checks: _Checks | None) -> _Field:
         if field["type"] != "model-field":
             raise _Unmirrorable
         _only(field, {"type", "schema", "metadata"})
@@ -176,7 +212,7 @@ class _Translator:
             raise _Unmirrorable
         return _Field(name, annotation, default)
 
-    def type(self, schema: Mapping[str, Any], top: tuple[str, list[tuple[str, _Check]]] | None = None) -> Any:
+    def type(self, schema: Mapping[str, Any], top: tuple[str, _Checks] | None = None) -> Any:
         """``top``: the top-level field this is (through wrappers only), whose checks may be mirrored."""
         schema = _resolved(schema, self._definitions)
         kind = schema["type"]
@@ -192,14 +228,18 @@ class _Translator:
             if top is None or function.get("type") != "no-info":
                 raise _Unmirrorable
             name, checks = top
-            checks.append((name, function["function"]))
-            return self.type(schema["schema"])
+            checks.add_function(name, function["function"])
+            return self.type(schema["schema"], top)
         ref = schema.get("ref")
         if ref is not None:
             if ref in self._open:
                 raise _Unmirrorable  # recursive
             self._open.add(ref)
         try:
+            if kind == "str" and top is not None and "pattern" in schema:
+                name, checks = top
+                checks.add_pattern(name, schema["pattern"])
+                schema = {key: value for key, value in schema.items() if key != "pattern"}
             return self._leaf(kind, schema)
         finally:
             if ref is not None:
@@ -297,6 +337,30 @@ def _portable(pattern: str) -> str:
     if not _PORTABLE_PATTERN.fullmatch(pattern) or pattern.endswith("\\$"):
         raise _Unmirrorable
     return pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
+
+
+def _joined(pattern: str) -> str | None:
+    """A pattern (portable, as the model has it) that matches values joined by newlines when each
+    matches ``pattern``, which must be anchored at both ends, hold no top-level alternative and
+    match no newline (no negated class); None otherwise."""
+    if not (pattern.startswith("^") and pattern.endswith("$")) or "[^" in pattern or "[]" in pattern:
+        return None
+    body = pattern[1:-1]
+    depth, in_class, escaped = 0, False, False
+    for char in body:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char in "|^" and depth == 0:
+            return None
+    return f"(?:(?:{body})\n)*(?:{body})"
 
 
 def _may_be_unset(annotation: Any) -> bool:

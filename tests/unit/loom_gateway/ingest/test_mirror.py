@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
     ValidationError,
     field_validator,
     model_validator,
@@ -228,6 +229,40 @@ def test_the_mirror_writes_values_as_the_model_does(fields: dict[str, Any], expe
     written = json.loads(MIRRORS[GPS].encode(MIRRORS[GPS].one(body)))  # type: ignore[arg-type]
     assert same_json(written[name], expected)
     assert "timestamp" not in written  # left out: not written, as the model leaves it out
+
+
+@pytest.mark.parametrize(
+    ("pattern", "values"),
+    [
+        ("^[a-z]{1,3}$", ["ab", "cd", "e"]),
+        ("^[a-z]{1,3}$", ["ab", "c\nd", "e"]),  # a newline inside a value: each half would pass
+        ("^[a-z]{1,3}$", ["ab", "cd\n"]),
+        ("^ab|cd$", ["abyy", "xxcd"]),  # a top-level alternative: each branch anchored at one end
+        ("^ab|cd$", ["ab\ncd"]),
+        ("^(ab|cd)$", ["ab", "cd", "abcd"]),
+        ("^https?://", ["https://a", "http://b\n"]),  # anchored at the start only
+        ("^a{2}$", ["aa", "aa"]),
+        ("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$", ["QUJD", "QUI=", "QQ==", "Q"]),
+    ],
+)
+def test_values_of_a_patterned_field_across_an_array_are_taken_as_the_model_takes_each(
+    pattern: str, values: list[str]
+) -> None:
+    class Patterned(_Base):
+        value: str = Field(pattern=pattern)
+
+    mirror = StructMirror.of(Patterned)
+    assert mirror is not None
+    for chosen in ([values], [[value] for value in values], [values[:2]], [values[1:]]):
+        for array in chosen:
+            body = json.dumps([{"value": value} for value in array]).encode()
+            try:
+                TypeAdapter(list[Patterned]).validate_json(body, strict=True)
+                accepted = True
+            except ValidationError:
+                accepted = False
+
+            assert (mirror.array(body) is not None) == accepted, array
 
 
 class _Base(BaseModel):
