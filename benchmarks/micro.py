@@ -6,9 +6,11 @@ For A/B decisions on a shared machine, where whole-request CPU moves by ±15% be
 runs: the minimum of repeats of one piece at a time is steadier. Prints, per reading of an array
 of 100 GPS readings (and of the same readings as generic items of a ``/sensor/batch`` array):
 
-- the pieces of validation (``validation.validate_all``, the finite-number check, and for
+- the pieces of validation (the model's ``validation.validate_all``, its msgspec mirror's
+  ``StructMirror.array``, which ingestion tries first, the finite-number check, and for
   ``/sensor/batch`` the one pass that turns the generic items into GPS readings);
-- ``Ingestor.prepare_all`` (the records: value, key, headers), inside a request context with a trace;
+- ``Ingestor.prepare_all`` (the records: value, key, headers) of the model's readings and of the
+  mirror's, inside a request context with a trace;
 - the whole array through ``Ingestor.ingest`` (and ``Dispatcher.ingest`` for ``/sensor/batch``)
   and its answer, publishing stubbed;
 - ``Publisher.publish`` of 100 records against librdkafka's mock cluster (no broker process:
@@ -65,21 +67,29 @@ def main() -> None:
     typed = _array(_TYPED_ITEM)
     generic_body = _array(_GENERIC_ITEM)
     readings = validate_all(gps, typed) or []
+    ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare_all() needs no settler
+    mirror = ingestor._mirror
+    assert mirror is not None, "the GPS model has a mirror"
+    mirrored = mirror.array(typed) or []
 
     print(f"per reading of an array of {_BATCH} GPS readings, minimum of repeats:")
     _time("finite-number check, typed array", lambda: require_finite_numbers(typed))
     _time("validate_all, typed array (GPS)", lambda: validate_all(gps, typed))
+    _time("StructMirror.array, typed array (GPS)", lambda: mirror.array(typed))
     _time("finite-number check, /sensor/batch array", lambda: require_finite_numbers(generic_body))
     one_pass = OnePassDispatch(dispatch)
     _time("OnePassDispatch.readings, /sensor/batch array", lambda: one_pass.readings(generic_body))
-    ingestor = Ingestor(gps, None)  # type: ignore[arg-type]  # prepare_all() needs no settler
 
-    def prepare() -> object:
-        REQUEST_CONTEXT.set(RequestContext("bench", list(_TRACE), "trace"))
-        received_at = received_now()
-        return ingestor.prepare_all(readings, received_at)
+    def prepare(batch: list[object]) -> Callable[[], object]:
+        def prepare_all() -> object:
+            REQUEST_CONTEXT.set(RequestContext("bench", list(_TRACE), "trace"))
+            received_at = received_now()
+            return ingestor.prepare_all(batch, received_at)  # type: ignore[arg-type]
 
-    _time("Ingestor.prepare_all", prepare)
+        return prepare_all
+
+    _time("Ingestor.prepare_all, the model's readings", prepare(list(readings)))
+    _time("Ingestor.prepare_all, the mirror's readings", prepare(list(mirrored)))
     asyncio.run(_ingest_without_kafka(gps, dispatch))
     asyncio.run(_publish(gps.topic.name))
     _delivery_reports()
