@@ -22,7 +22,7 @@ model decides, which also says what is wrong and where. What it accepts, the mod
 and the record it encodes is the same JSON document the model's serialiser writes (the spelling
 of a float's exponent aside: ``1e22`` for ``1e+22``). ``tests/unit/loom_gateway/ingest/
 test_mirror.py`` holds every catalog data type to that with hypothesis, and the corner cases
-(duplicate keys, a trailing newline, lone surrogates, huge integers) one by one.
+(duplicate keys, a trailing newline, lone surrogates, a value the check refuses) one by one.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ _BOUNDS = ("ge", "le", "gt", "lt")
 # patterns: ASCII literals, classes, groups, alternation and quantifiers; an escape only of
 # punctuation (a letter after a backslash, \d or \w, is a Unicode class whose tables may differ).
 _PORTABLE_PATTERN = re.compile(r"\^?(?:[A-Za-z0-9 _\-.,:;/=+*?|(){}\[\]@#%&'\"<>!~]|\\[^A-Za-z0-9])*\$?")
+# "(?" but for a plain group "(?:": inline flags, lookaround (which pydantic leaves to Python's re,
+# with its own anchoring), named groups.
+_EXTENSION = re.compile(r"(?<!\\)\(\?(?!:)")
 _PLAIN_DEFAULTS = (str, int, float, bool, type(None))
 
 
@@ -346,7 +349,7 @@ def _constrained(annotation: Any, **constraints: Any) -> Any:
 
 def _portable(pattern: str) -> str:
     """The pattern as Python's ``re.search`` must read it to match what Rust's regex matches."""
-    if not _PORTABLE_PATTERN.fullmatch(pattern) or pattern.endswith("\\$"):
+    if not _PORTABLE_PATTERN.fullmatch(pattern) or pattern.endswith("\\$") or _EXTENSION.search(pattern):
         raise _Unmirrorable
     return pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
 

@@ -309,6 +309,14 @@ class _UnicodeClass(_Base):
     value: str = Field(pattern=r"^\d+$")
 
 
+class _InlineFlag(_Base):
+    value: str = Field(pattern=r"(?i)^abc$")
+
+
+class _NamedGroup(_Base):
+    value: str = Field(pattern=r"^(?P<word>[a-z]+)$")
+
+
 class _Open(_Base):
     model_config = ConfigDict(extra="allow")
     value: str
@@ -328,6 +336,8 @@ class _Tree(_Base):
         _FloatStep,
         _CheckInList,
         _UnicodeClass,
+        _InlineFlag,
+        _NamedGroup,
         _Open,
         _Tree,
     ],
@@ -339,6 +349,8 @@ class _Tree(_Base):
         "float-multiple-of",
         "check-in-list",
         "unicode-class",
+        "inline-flag",
+        "named-group",
         "extra-allow",
         "recursive",
     ],
