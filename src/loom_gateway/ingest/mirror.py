@@ -96,7 +96,7 @@ class StructMirror:
         """The reading a JSON object holds, when the model would accept it; None otherwise."""
         try:
             reading = self._one(body)
-        except msgspec.DecodeError:  # a ValidationError too
+        except (msgspec.DecodeError, RecursionError):  # a ValidationError too; JSON nested too deep
             return None
         return reading if self._checks.passed_one(reading) else None
 
@@ -104,7 +104,7 @@ class StructMirror:
         """Every reading of a JSON array, when the model would accept each one; None otherwise."""
         try:
             readings = self._array(body)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             return None
         return readings if self._checks.passed(readings) else None
 

@@ -173,6 +173,19 @@ def test_an_array_is_taken_whole_as_each_reading_would_be_or_not_at_all(bodies: 
         ]
 
 
+def test_json_nested_too_deep_for_the_decoder_is_left_to_the_model() -> None:
+    generic = next(
+        data_type for data_type in MIRRORS if data_type.qualified_name == "device.sensor.generic.v1"
+    )
+    reading = {"device_id": "phone-1", "recorded_at": "2025-07-08T16:53:08", "sensor_type": "light"}
+    depth = 100_000  # msgspec raises RecursionError, not a DecodeError, for this
+    deep = json.dumps({**reading, "value": 0})[:-2] + "[" * depth + "]" * depth + "}"
+
+    assert MIRRORS[generic].one(json.dumps({**reading, "value": [[1]]}).encode()) is not None
+    assert MIRRORS[generic].one(deep.encode()) is None
+    assert MIRRORS[generic].array(("[" + deep + "]").encode()) is None
+
+
 def test_an_array_with_one_reading_its_check_refuses_is_left_to_the_model() -> None:
     impossible = {**GPS_READING, "recorded_at": "2025-02-30T16:53:08"}
     body = json.dumps([GPS_READING, impossible, GPS_READING]).encode()
