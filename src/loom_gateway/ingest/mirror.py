@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping
 from operator import attrgetter
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import msgspec
 from pydantic import MISSING, BaseModel
@@ -54,12 +54,6 @@ _PLAIN_DEFAULTS = (str, int, float, bool, type(None))
 
 class _Unmirrorable(Exception):
     """The model says something the mirror cannot say the same way."""
-
-
-class _Field(NamedTuple):
-    name: str
-    annotation: Any
-    default: object
 
 
 class StructMirror:
@@ -86,9 +80,9 @@ class StructMirror:
             definitions = _definitions(schema)
             checks = _Checks()
             struct = _Translator(definitions).model(_resolved(schema, definitions), omit, checks)
-            if key is not None and not _is_required_string(schema, definitions, key):
-                return None
         except _Unmirrorable:
+            return None
+        if key is not None and not _is_required_string(struct, key):
             return None
         return cls(struct, checks)
 
@@ -124,13 +118,10 @@ class _Checks:
 
     def add_pattern(self, name: str, pattern: str) -> None:
         """``pattern``: as the model has it (Unmirrorable unless ``_portable``)."""
+        search = re.compile(_portable(pattern)).search
         joined = _joined(pattern)
         self._patterns.append(
-            (
-                attrgetter(name),
-                re.compile(_portable(pattern)).search,
-                None if joined is None else re.compile(joined).fullmatch,
-            )
+            (attrgetter(name), search, None if joined is None else re.compile(joined).fullmatch)
         )
 
     def add_function(self, name: str, check: _Check) -> None:
@@ -198,17 +189,19 @@ class _Translator:
         _only(fields, {"type", "fields", "model_name", "computed_fields"})
         if fields.get("computed_fields"):
             raise _Unmirrorable
-        declared = [
-            self._field(name, field, checks) for name, field in fields["fields"].items() if name not in omit
-        ]
         return msgspec.defstruct(
             f"{schema['cls'].__name__}Mirror",
-            [(field.name, field.annotation, field.default) for field in declared],
+            [
+                self._field(name, field, checks)
+                for name, field in fields["fields"].items()
+                if name not in omit
+            ],
             kw_only=True,  # declaration order, required fields or not: the serialiser's order
             forbid_unknown_fields=extra == "forbid",
         )
 
-    def _field(self, name: str, field: Mapping[str, Any], checks: _Checks | None) -> _Field:
+    def _field(self, name: str, field: Mapping[str, Any], checks: _Checks | None) -> tuple[str, Any, object]:
+        """The Struct's field: name, type, default."""
         if field["type"] != "model-field":
             raise _Unmirrorable
         _only(field, {"type", "schema", "metadata"})
@@ -225,7 +218,7 @@ class _Translator:
         annotation = self.type(schema, top=(name, checks) if checks is not None else None)
         if default is msgspec.UNSET and not _may_be_unset(annotation):
             raise _Unmirrorable
-        return _Field(name, annotation, default)
+        return name, annotation, default
 
     def type(self, schema: Mapping[str, Any], top: tuple[str, _Checks] | None = None) -> Any:
         """``top``: the top-level field this is (through wrappers only), whose checks may be mirrored."""
@@ -355,10 +348,10 @@ def _portable(pattern: str) -> str:
 
 
 def _joined(pattern: str) -> str | None:
-    """A pattern (portable, as the model has it) that matches values joined by newlines when each
-    matches ``pattern``, which must be anchored at both ends, hold no top-level alternative and
-    match no newline (no negated class); None otherwise."""
-    if not (pattern.startswith("^") and pattern.endswith("$")) or "[^" in pattern or "[]" in pattern:
+    """A pattern that matches values joined by newlines when each matches ``pattern`` (portable, as
+    the model has it: so no negated class, nothing that matches a newline), which must be anchored
+    at both ends and hold no top-level alternative; None otherwise."""
+    if not (pattern.startswith("^") and pattern.endswith("$")) or "[]" in pattern:
         return None
     body = pattern[1:-1]
     depth, in_class, escaped = 0, False, False
@@ -373,7 +366,7 @@ def _joined(pattern: str) -> str | None:
             in_class = True
         elif char in "()":
             depth += 1 if char == "(" else -1
-        elif char in "|^" and depth == 0:
+        elif char == "|" and depth == 0:
             return None
     return f"(?:(?:{body})\n)*(?:{body})"
 
@@ -400,13 +393,10 @@ def _resolved(schema: Mapping[str, Any], definitions: Mapping[str, Mapping[str, 
     return schema
 
 
-def _is_required_string(
-    schema: Mapping[str, Any], definitions: Mapping[str, Mapping[str, Any]], name: str
-) -> bool:
-    fields = _resolved(_resolved(schema, definitions)["schema"], definitions)["fields"]
-    if name not in fields:
+def _is_required_string(struct: type[msgspec.Struct], name: str) -> bool:
+    """The Struct's field ``name`` is a string (constrained or not) it cannot do without."""
+    field = next((field for field in msgspec.structs.fields(struct) if field.name == name), None)
+    if field is None or not field.required:
         return False
-    field = _resolved(fields[name]["schema"], definitions)
-    while field["type"] == "function-after":
-        field = _resolved(field["schema"], definitions)
-    return bool(field["type"] == "str")
+    annotation = get_args(field.type)[0] if get_origin(field.type) is Annotated else field.type
+    return annotation is str
